@@ -1,0 +1,59 @@
+# Tern: the entry points. `make` builds build/lib/libtern.so (+ the
+# libdb-5.3.so link for binary drop-in), build/include/db.h and
+# build/lib/pkgconfig/tern.pc. `make check` runs every test.
+PREFIX ?= /usr/local
+BUILD := $(CURDIR)/build
+SWIFT ?= swift
+# The library links the Swift runtime statically and exports only libdb's
+# entry points, versioned DB5_3 (tern.map).
+SWIFT_LIB_FLAGS := -c release --product tern -Xswiftc -static-stdlib \
+	-Xlinker --version-script=$(CURDIR)/tern.map -Xlinker -soname=libdb-5.3.so
+
+.PHONY: all lib generate check swift-test compat abi-check dropin-test demo install clean
+
+all: lib $(BUILD)/include/db.h $(BUILD)/lib/pkgconfig/tern.pc
+
+lib:
+	$(SWIFT) build $(SWIFT_LIB_FLAGS)
+	@mkdir -p $(BUILD)/lib
+	cp -f .build/release/libtern.so $(BUILD)/lib/libtern.so
+	ln -sf libtern.so $(BUILD)/lib/libdb-5.3.so
+
+$(BUILD)/include/db.h: include/db.h
+	@mkdir -p $(BUILD)/include
+	cp -f include/db.h $@
+
+$(BUILD)/lib/pkgconfig/tern.pc: pkgconfig/tern.pc.in
+	@mkdir -p $(BUILD)/lib/pkgconfig
+	sed 's|@PREFIX@|$(BUILD)|' $< > $@
+
+# Regenerates the method stubs from include/db.h (the output is committed).
+generate:
+	python3 tools/gen-methods.py
+
+check: all swift-test abi-check dropin-test compat
+
+swift-test:
+	$(SWIFT) test
+
+abi-check: all
+	bash compat-tests/abi-check.sh
+
+dropin-test: all
+	bash compat-tests/dropin-test.sh
+
+compat: all
+	bash compat-tests/run.sh
+
+demo: all
+	@bash demo/demo.sh
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/include
+	install -m 755 $(BUILD)/lib/libtern.so $(DESTDIR)$(PREFIX)/lib/libtern.so
+	ln -sf libtern.so $(DESTDIR)$(PREFIX)/lib/libdb-5.3.so
+	install -m 644 include/db.h $(DESTDIR)$(PREFIX)/include/db.h
+	sed 's|@PREFIX@|$(PREFIX)|' pkgconfig/tern.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/tern.pc
+
+clean:
+	rm -rf $(BUILD) .build compat-tests/out

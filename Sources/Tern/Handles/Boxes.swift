@@ -1,0 +1,111 @@
+// Handle boxes: the Swift side of each C handle.
+//
+// Every C handle (DB_ENV, DB, DBC, ...) is a C struct Tern allocates with
+// calloc, laid out exactly as libdb's. One pointer-sized member of it, which
+// libdb reserves for its own internal use and applications never touch, holds
+// a retained reference to the handle's box; the member per handle type is
+// named in `HandleSlot` below. A box owns the engine object and whatever the
+// C ABI needs to keep alive for the handle's lifetime (C strings returned by
+// getters). The handle's close method releases the box and frees the struct.
+//
+// Locking rule: a box is reached only through its handle, and is no more
+// thread-safe than the handle is in libdb (configuration methods from one
+// thread; DB_THREAD handles' data methods synchronise in the engine).
+import CBerkeleyDB
+import Glibc
+import TernEngine
+
+/// Keeps C strings handed out by getters alive until the handle closes or the
+/// value is replaced, as libdb's getters do (they return internal pointers).
+struct CStringStore {
+    private var strings: [String: UnsafeMutablePointer<CChar>] = [:]
+
+    /// The C copy of `value` stored under `key`, replacing any older one.
+    mutating func set(_ key: String, _ value: String?) -> UnsafeMutablePointer<CChar>? {
+        if let old = strings.removeValue(forKey: key) { free(old) }
+        guard let value else { return nil }
+        let copy = strdup(value)!
+        strings[key] = copy
+        return copy
+    }
+
+    func get(_ key: String) -> UnsafeMutablePointer<CChar>? { strings[key] }
+
+    mutating func freeAll() {
+        for (_, p) in strings { free(p) }
+        strings = [:]
+    }
+}
+
+final class EnvBox {
+    let environment: Environment
+    /// The C handle this box belongs to.
+    let dbenv: UnsafeMutablePointer<DB_ENV>
+    var cStrings = CStringStore()
+    /// libdb's ENV_NO_OUTPUT_SET: until the application sets an error or message
+    /// channel, errors go to stderr.
+    var noOutputSet = true
+    /// True while this DB_ENV is the private environment of a DB created with
+    /// db_create(..., NULL, ...); such an environment is closed by DB->close.
+    let isPrivateToDB: Bool
+
+    init(dbenv: UnsafeMutablePointer<DB_ENV>, environment: Environment, isPrivateToDB: Bool) {
+        self.dbenv = dbenv
+        self.environment = environment
+        self.isPrivateToDB = isPrivateToDB
+    }
+    deinit { cStrings.freeAll() }
+}
+
+final class DBBox {
+    let database: Database
+    let dbp: UnsafeMutablePointer<DB>
+    var cStrings = CStringStore()
+
+    init(dbp: UnsafeMutablePointer<DB>, database: Database) {
+        self.dbp = dbp
+        self.database = database
+    }
+    deinit { cStrings.freeAll() }
+}
+
+/// Where each handle type keeps its box: a member libdb uses only internally.
+///   DB_ENV.env                          -> EnvBox
+///   DB.p_internal                       -> DBBox (DB.env is its EnvBox too,
+///                                          as libdb's dbp->env is dbenv->env)
+///   DB_TXN.mgrp, DB_SITE.env, DB_LOGC.env,
+///   DB_MPOOLFILE.env, DB_CHANNEL.channel -> their environment's EnvBox
+///   DBC, DB_SEQUENCE                    -> reach theirs through dbenv / seq_dbp
+enum HandleSlot {
+    static func box(_ dbenv: UnsafePointer<DB_ENV>) -> EnvBox {
+        Unmanaged<EnvBox>.fromOpaque(UnsafeRawPointer(dbenv.pointee.env)!).takeUnretainedValue()
+    }
+    static func box(_ dbenv: UnsafeMutablePointer<DB_ENV>) -> EnvBox { box(UnsafePointer(dbenv)) }
+
+    static func attach(_ box: EnvBox, to dbenv: UnsafeMutablePointer<DB_ENV>) {
+        dbenv.pointee.env = OpaquePointer(Unmanaged.passRetained(box).toOpaque())
+    }
+    /// The DB_ENV whose EnvBox sits in an ENV-typed (or other opaque) slot.
+    static func dbenv(envSlot: OpaquePointer?) -> UnsafePointer<DB_ENV>? {
+        guard let envSlot else { return nil }
+        return UnsafePointer(Unmanaged<EnvBox>.fromOpaque(UnsafeRawPointer(envSlot)).takeUnretainedValue().dbenv)
+    }
+
+    static func box(_ dbp: UnsafeMutablePointer<DB>) -> DBBox {
+        Unmanaged<DBBox>.fromOpaque(dbp.pointee.p_internal!).takeUnretainedValue()
+    }
+    static func attach(_ box: DBBox, to dbp: UnsafeMutablePointer<DB>) {
+        dbp.pointee.p_internal = Unmanaged.passRetained(box).toOpaque()
+    }
+    static func detach(_ dbp: UnsafeMutablePointer<DB>) {
+        guard let raw = dbp.pointee.p_internal else { return }
+        Unmanaged<DBBox>.fromOpaque(raw).release()
+        dbp.pointee.p_internal = nil
+    }
+
+    static func detach(_ dbenv: UnsafeMutablePointer<DB_ENV>) {
+        guard let raw = dbenv.pointee.env else { return }
+        Unmanaged<EnvBox>.fromOpaque(UnsafeRawPointer(raw)).release()
+        dbenv.pointee.env = nil
+    }
+}

@@ -2,11 +2,14 @@
 # libdb-5.3.so link for binary drop-in), build/include/db.h and
 # build/lib/pkgconfig/tern.pc. `make check` runs every test.
 PREFIX ?= /usr/local
-BUILD := $(CURDIR)/build
+# BUILD (outputs) and SCRATCH (SwiftPM's build folder) can be overridden so
+# that several builds of one tree do not collide.
+BUILD ?= $(CURDIR)/build
+SCRATCH ?= .build
 SWIFT ?= swift
 # The library links the Swift runtime statically and exports only libdb's
 # entry points, versioned DB5_3 (tern.map).
-SWIFT_LIB_FLAGS := -c release --product tern -Xswiftc -static-stdlib \
+SWIFT_LIB_FLAGS := -c release --product tern --scratch-path $(SCRATCH) -Xswiftc -static-stdlib \
 	-Xlinker --version-script=$(CURDIR)/tern.map -Xlinker -soname=libdb-5.3.so
 
 .PHONY: all lib generate check swift-test compat abi-check dropin-test demo install clean
@@ -16,7 +19,7 @@ all: lib $(BUILD)/include/db.h $(BUILD)/lib/pkgconfig/tern.pc
 lib:
 	$(SWIFT) build $(SWIFT_LIB_FLAGS)
 	@mkdir -p $(BUILD)/lib
-	cp -f .build/release/libtern.so $(BUILD)/lib/libtern.so
+	cp -f $(SCRATCH)/release/libtern.so $(BUILD)/lib/libtern.so
 	ln -sf libtern.so $(BUILD)/lib/libdb-5.3.so
 
 $(BUILD)/include/db.h: include/db.h
@@ -34,16 +37,16 @@ generate:
 check: all swift-test abi-check dropin-test compat
 
 swift-test:
-	$(SWIFT) test
+	$(SWIFT) test --scratch-path $(SCRATCH)
 
 abi-check: all
-	bash compat-tests/abi-check.sh
+	TERN_BUILD=$(BUILD) bash compat-tests/abi-check.sh
 
 dropin-test: all
-	bash compat-tests/dropin-test.sh
+	TERN_BUILD=$(BUILD) bash compat-tests/dropin-test.sh
 
 compat: all
-	bash compat-tests/run.sh
+	TERN_BUILD=$(BUILD) bash compat-tests/run.sh
 
 demo: all
 	@bash demo/demo.sh
@@ -56,4 +59,4 @@ install: all
 	sed 's|@PREFIX@|$(PREFIX)|' pkgconfig/tern.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/tern.pc
 
 clean:
-	rm -rf $(BUILD) .build compat-tests/out
+	rm -rf $(BUILD) $(SCRATCH)

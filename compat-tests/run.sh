@@ -10,9 +10,10 @@
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
-out="$here/out"
+build="${TERN_BUILD:-$root/build}"
+out="$build/compat-out"
 mkdir -p "$out"
-export PKG_CONFIG_PATH="$root/build/lib/pkgconfig"
+export PKG_CONFIG_PATH="$build/lib/pkgconfig"
 tern_flags=$(pkg-config --cflags --libs tern) || { echo "pkg-config tern failed (run make first)"; exit 2; }
 CC=${CC:-cc}
 CFLAGS="-g -O0 -Wall -Wno-unused -pthread"
@@ -41,7 +42,7 @@ for name in "${cases[@]}"; do
     failed=$((failed+1)); continue
   fi
   run_one "$out/$name.libdb" "" > "$out/$name.libdb.out"
-  run_one "$out/$name.tern" "$root/build/lib" > "$out/$name.tern.out"
+  run_one "$out/$name.tern" "$build/lib" > "$out/$name.tern.out"
   if cmp -s "$out/$name.libdb.out" "$out/$name.tern.out"; then
     echo "ok   $name ($(wc -l < "$out/$name.libdb.out") lines)"
     passed=$((passed+1))

@@ -18,6 +18,7 @@ enum EnvHandle {
         UnsupportedMethods.install(dbenv)
         tern_install_env_variadics(dbenv)
         EnvMethods.install(dbenv)
+        RepMethods.install(dbenv)
         return dbenv
     }
 

@@ -33,8 +33,3 @@ public final class Database {
     public func markOpened() { phase = .opened }
     public func markClosed() { phase = .closed }
 }
-
-/// What the application configured on a DB handle before open.
-public struct DatabaseConfig: Sendable {
-    public init() {}
-}

@@ -20,6 +20,7 @@ public final class Environment {
 
     public private(set) var phase: Phase = .created
     public var config = EnvironmentConfig()
+    public var replication = ReplicationConfig()
 
     public init() {}
 
@@ -38,8 +39,3 @@ public final class Environment {
     public func markClosed() { phase = .closed }
 }
 
-/// What the application configured, before open or from DB_CONFIG.
-/// Field names follow DB_ENV's setters; units are libdb's.
-public struct EnvironmentConfig: Sendable {
-    public init() {}
-}

@@ -1,31 +1,38 @@
 /*
- * The variadic methods: err, errx, log_printf and log_put_record.  libdb formats into a 2048-byte buffer
- * (vsnprintf truncates longer texts); so do we.
+ * The variadic methods: err, errx, log_printf and log_put_record.
+ * err/errx format the whole text on the heap: libdb writes a long message to
+ * an error file in full and cuts only the error callback's copy (to its
+ * 2048-byte buffer), which ErrorChannel does.
  */
+#define _GNU_SOURCE /* vasprintf */
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include "ctern.h"
 
+/* Formats into a malloc'd string (NULL when fmt is NULL or memory is short). */
 #define TERN_FORMAT(buf, fmt)                                   \
-	char buf[2048];                                         \
-	buf[0] = '\0';                                          \
+	char *buf = NULL;                                       \
 	if (fmt != NULL) {                                      \
 		va_list ap;                                     \
 		va_start(ap, fmt);                              \
-		(void)vsnprintf(buf, sizeof(buf), fmt, ap);     \
+		if (vasprintf(&buf, fmt, ap) < 0)               \
+			buf = NULL;                             \
 		va_end(ap);                                     \
 	}
 
 static void env_err(const DB_ENV *dbenv, int error, const char *fmt, ...)
 {
 	TERN_FORMAT(buf, fmt);
-	tern_error_write(dbenv, error, 1, fmt == NULL ? NULL : buf);
+	tern_error_write(dbenv, error, 1, buf);
+	free(buf);
 }
 
 static void env_errx(const DB_ENV *dbenv, const char *fmt, ...)
 {
 	TERN_FORMAT(buf, fmt);
-	tern_error_write(dbenv, 0, 0, fmt == NULL ? NULL : buf);
+	tern_error_write(dbenv, 0, 0, buf);
+	free(buf);
 }
 
 /* Application log records are not built yet: DB_OPNOTSUP, said on the channel. */
@@ -39,13 +46,15 @@ static int env_log_printf(DB_ENV *dbenv, DB_TXN *txn, const char *fmt, ...)
 static void db_err(DB *dbp, int error, const char *fmt, ...)
 {
 	TERN_FORMAT(buf, fmt);
-	tern_error_write(dbp == NULL ? NULL : dbp->dbenv, error, 1, fmt == NULL ? NULL : buf);
+	tern_error_write(dbp == NULL ? NULL : dbp->dbenv, error, 1, buf);
+	free(buf);
 }
 
 static void db_errx(DB *dbp, const char *fmt, ...)
 {
 	TERN_FORMAT(buf, fmt);
-	tern_error_write(dbp == NULL ? NULL : dbp->dbenv, 0, 0, fmt == NULL ? NULL : buf);
+	tern_error_write(dbp == NULL ? NULL : dbp->dbenv, 0, 0, buf);
+	free(buf);
 }
 
 

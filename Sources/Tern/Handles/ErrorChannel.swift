@@ -14,6 +14,9 @@ import Glibc
 import TernEngine
 
 enum ErrorChannel {
+    /// The longest text libdb's __db_errcall hands the callback.
+    static let callbackTextLimit = 2047
+
     /// How an error's code is appended to its text, as libdb's db_error_set_t.
     enum CodeSuffix { case none, dbStrerror(Int32), osStrerror(Int32) }
 
@@ -37,7 +40,15 @@ enum ErrorChannel {
         if let dbenv, let errcall = dbenv.pointee.db_errcall {
             var line = text ?? ""
             if let suffixText { line += ": " + suffixText }
-            line.withCString { errcall(dbenv, dbenv.pointee.db_errpfx, $0) }
+            // libdb builds the callback's text in a 2048-byte buffer: the
+            // code's text is cut to fit (the file channel is not cut).
+            var bytes = Array(line.utf8.prefix(callbackTextLimit))
+            bytes.append(0)
+            bytes.withUnsafeBufferPointer { buf in
+                buf.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buf.count) {
+                    errcall(dbenv, dbenv.pointee.db_errpfx, $0)
+                }
+            }
         }
         let noOutputSet = dbenv.map { HandleSlot.box($0).noOutputSet } ?? true
         guard dbenv == nil || dbenv!.pointee.db_errfile != nil

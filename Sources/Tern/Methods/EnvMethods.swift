@@ -7,6 +7,29 @@ import TernEngine
 enum EnvMethods {
     static func install(_ h: UnsafeMutablePointer<DB_ENV>) {
         installChannels(h)
+        EnvConfigMethods.install(h)
+        HandleSlot.box(h).environment.messageHandler = { text in ErrorChannel.message(UnsafePointer(h), text) }
+        // open validates and applies configuration only; see EnvOpen.swift.
+        h.pointee.open = { dbenv, home, flags, mode in
+            EnvConfigMethods.run(dbenv) { env throws(DBError) in
+                try env.open(home: home.map { String(cString: $0) }, flags: flags, mode: mode,
+                             hasIsAlive: dbenv!.pointee.is_alive != nil)
+            }
+        }
+        // remove destroys the handle once flags, phase and DB_CONFIG passed
+        // (libdb's __env_remove); a failure before that keeps it.
+        h.pointee.remove = { dbenv, home, flags in
+            guard let dbenv else { return EINVAL }
+            let env = HandleSlot.box(dbenv).environment
+            do throws(DBError) {
+                try env.remove(home: home.map { String(cString: $0) }, flags: flags)
+            } catch {
+                return ErrorChannel.report(UnsafePointer(dbenv), error)
+            }
+            env.markClosed()
+            EnvMethods.release(dbenv)
+            return 0
+        }
         h.pointee.close = { dbenv, flags in
             guard let dbenv else { return EINVAL }
             var ret: Int32 = 0
@@ -14,9 +37,19 @@ enum EnvMethods {
                 ret = ErrorChannel.report(UnsafePointer(dbenv), .illegalFlag("DB_ENV->close"))
             }
             HandleSlot.box(dbenv).environment.markClosed()
-            EnvHandle.destroy(dbenv)
+            EnvMethods.release(dbenv)
             return ret
         }
+    }
+
+    /// Frees the C-side copies configuration methods keep in the struct,
+    /// then the handle.
+    static func release(_ dbenv: UnsafeMutablePointer<DB_ENV>) {
+        if let dirs = dbenv.pointee.db_data_dir { free(dirs) }
+        dbenv.pointee.db_data_dir = nil
+        if let conflicts = dbenv.pointee.lk_conflicts { free(conflicts) }
+        dbenv.pointee.lk_conflicts = nil
+        EnvHandle.destroy(dbenv)
     }
 
     /// The error and message channels live in the DB_ENV struct (see

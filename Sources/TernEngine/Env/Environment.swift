@@ -18,9 +18,42 @@ import CBerkeleyDB
 public final class Environment {
     public enum Phase: Sendable { case created, opened, closed }
 
-    public private(set) var phase: Phase = .created
+    public internal(set) var phase: Phase = .created
     public var config = EnvironmentConfig()
     public var replication = ReplicationConfig()
+
+    /// The home open (or remove) resolved; nil for the current directory.
+    /// libdb keeps it even when open then fails, but get_home only answers
+    /// after a successful open.
+    public internal(set) var home: String?
+    /// DB_ENV->open's flags as libdb's get_open_flags reports them (DB_CONFIG's
+    /// set_open_flags applied, DB_INIT_CDB implying DB_INIT_LOCK).
+    public internal(set) var openFlags: UInt32 = 0
+    /// The file mode open was given (0 means libdb's default 0660).
+    public internal(set) var mode: Int32 = 0
+    /// Set by set_flags(DB_PANIC_ENVIRONMENT, 1) after open.
+    public internal(set) var panicked = false
+    /// DB_HOTBACKUP_IN_PROGRESS is a counter in libdb's transaction region.
+    var hotBackupCount = 0
+    /// A DB_CONFIG replication line (rep_set_*, repmgr_*): `format` is the
+    /// reader's "line N: keyword: incorrect name-value pair" error, passed on
+    /// so malformed lines report their line number as libdb's do.
+    func replicationConfigLine(_ fields: [String], _ format: DBError?) throws(DBError) {
+        try applyReplicationConfigLine(fields, format: format)
+    }
+
+    /// Writes an informational message (libdb's __db_msg) on the handle's
+    /// message channel; installed by the C layer. Without it messages are
+    /// dropped.
+    public var messageHandler: ((String) -> Void)?
+
+    /// libdb's verbose file-operation trace (__os_exists and friends print
+    /// "fileops: ..." when DB_VERB_FILEOPS or DB_VERB_FILEOPS_ALL is on).
+    func fileOpsMessage(_ text: String) {
+        if config.verbose & UInt32(DB_VERB_FILEOPS | DB_VERB_FILEOPS_ALL) != 0 {
+            messageHandler?(text)
+        }
+    }
 
     public init() {}
 

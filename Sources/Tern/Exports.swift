@@ -97,7 +97,17 @@ public func db_create(_ out: UnsafeMutablePointer<UnsafeMutablePointer<DB>?>?,
 @_cdecl("db_sequence_create")
 public func db_sequence_create(_ out: UnsafeMutablePointer<UnsafeMutablePointer<DB_SEQUENCE>?>?,
                                _ dbp: UnsafeMutablePointer<DB>?, _ flags: UInt32) -> Int32 {
-    ErrorChannel.report(UnsafePointer(dbp?.pointee.dbenv), .notSupported("db_sequence_create"))
+    // libdb dereferences both pointers; Tern refuses them without a message.
+    guard let out, let dbp else { return EINVAL }
+    let sequence: Sequence
+    do {
+        sequence = try Sequence.create(on: HandleSlot.box(dbp).database, flags: flags)
+    } catch {
+        return ErrorChannel.report(UnsafePointer(dbp.pointee.dbenv), error)
+    }
+    guard let seq = SequenceHandle.create(sequence, on: dbp) else { return ENOMEM }
+    out.pointee = seq
+    return 0
 }
 
 @_cdecl("db_copy")

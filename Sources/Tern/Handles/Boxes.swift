@@ -61,12 +61,18 @@ final class DBBox {
     let database: Database
     let dbp: UnsafeMutablePointer<DB>
     var cStrings = CStringStore()
+    /// The NULL-terminated name array DB->get_partition_dirs returns (one
+    /// malloc'd block), replaced by each set_partition_dirs.
+    var partitionDirs: UnsafeMutableRawPointer?
 
     init(dbp: UnsafeMutablePointer<DB>, database: Database) {
         self.dbp = dbp
         self.database = database
     }
-    deinit { cStrings.freeAll() }
+    deinit {
+        cStrings.freeAll()
+        free(partitionDirs)
+    }
 }
 
 /// Where each handle type keeps its box: a member libdb uses only internally.
@@ -75,7 +81,8 @@ final class DBBox {
 ///                                          as libdb's dbp->env is dbenv->env)
 ///   DB_TXN.mgrp, DB_SITE.env, DB_LOGC.env,
 ///   DB_MPOOLFILE.env, DB_CHANNEL.channel -> their environment's EnvBox
-///   DBC, DB_SEQUENCE                    -> reach theirs through dbenv / seq_dbp
+///   DB_SEQUENCE.seq_rp                  -> SequenceBox (SequenceBox.swift)
+///   DBC                                 -> reaches its through dbenv
 enum HandleSlot {
     static func box(_ dbenv: UnsafePointer<DB_ENV>) -> EnvBox {
         Unmanaged<EnvBox>.fromOpaque(UnsafeRawPointer(dbenv.pointee.env)!).takeUnretainedValue()

@@ -46,6 +46,17 @@ enum DBHandle {
         let dbp = raw.bindMemory(to: DB.self, capacity: 1)
         dbp.pointee.dbenv = owner
         dbp.pointee.env = owner.pointee.env
+        // The handle's DB_MPOOLFILE exists from creation, as libdb's (get_mpf
+        // never returns NULL); its env member is the EnvBox slot.
+        guard let mpf = calloc(1, MemoryLayout<DB_MPOOLFILE>.size)?
+            .bindMemory(to: DB_MPOOLFILE.self, capacity: 1) else {
+            free(dbp)
+            if dbenv == nil { EnvHandle.destroy(owner) }
+            return nil
+        }
+        mpf.pointee.env = owner.pointee.env
+        UnsupportedMethods.install(mpf)
+        dbp.pointee.mpf = mpf
         let database = Database(environment: HandleSlot.box(owner).environment)
         HandleSlot.attach(DBBox(dbp: dbp, database: database), to: dbp)
         UnsupportedMethods.install(dbp)
@@ -58,6 +69,7 @@ enum DBHandle {
     static func destroy(_ dbp: UnsafeMutablePointer<DB>) {
         let owner = dbp.pointee.dbenv
         HandleSlot.detach(dbp)
+        free(dbp.pointee.mpf)
         free(dbp)
         if let owner, HandleSlot.box(owner).isPrivateToDB { EnvHandle.destroy(owner) }
     }

@@ -14,6 +14,14 @@ public final class Database {
 
     public private(set) var phase: Phase = .created
     public var config = DatabaseConfig()
+    // What open decides; the getters for these refuse before open, as libdb's.
+    /// DB_UNKNOWN until open decides the access method.
+    public var type: DBTYPE = DB_UNKNOWN
+    public var fileName: String?
+    public var databaseName: String?
+    public var openFlags: UInt32 = 0
+    /// Opened inside a transaction (DB->get_transactional).
+    public var transactional = false
     /// The environment this handle belongs to (a private one when db_create
     /// was given no environment).
     public let environment: Environment

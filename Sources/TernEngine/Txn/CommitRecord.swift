@@ -1,0 +1,139 @@
+// CommitRecord: one committed transaction's write set, as logged.
+//
+// DESIGN.md's commit path: a transaction's writes stay in its private write
+// set; commit appends ONE log record holding every operation with its
+// before-image, then applies the operations to the pages from that record.
+// Because the record alone is enough to apply the transaction, any process
+// (or recovery, or a replication client) can finish an apply a dying process
+// left half done, and the before-images let a client roll back transactions a
+// new master never had.
+//
+// Invariants:
+// - Operations are in the order the transaction performed them; applying
+//   them in order to the state before the transaction yields the state after.
+// - Every operation names its database by `fileID`, registered earlier in the
+//   log by a FileRegistration record (libdb's dbreg), so a record can be
+//   applied without any open handle.
+// - `before` is the value the operation replaced (nil: the key was absent).
+//   For a delete it is the deleted value; for a put the overwritten one.
+//
+// Format (little-endian, version 1): u8 version, u32 transaction id,
+// u32 operation count, then per operation: u8 kind, u32 fileID, blob key,
+// blob data (empty for a delete), u8 hasBefore, [blob before].
+public struct CommitRecord: Equatable, Sendable {
+    public static let version: UInt8 = 1
+
+    public enum Kind: UInt8, Sendable {
+        /// Store `data` under `key` (replacing `before` if present).
+        case put = 1
+        /// Remove `key` (whose value was `before`).
+        case delete = 2
+        /// Add the duplicate `data` to `key` (sorted duplicates).
+        case putDuplicate = 3
+        /// Remove the duplicate pair (`key`, `data`).
+        case deleteDuplicate = 4
+    }
+
+    public struct Operation: Equatable, Sendable {
+        public var kind: Kind
+        public var fileID: UInt32
+        public var key: [UInt8]
+        public var data: [UInt8]
+        public var before: [UInt8]?
+
+        public init(kind: Kind, fileID: UInt32, key: [UInt8], data: [UInt8], before: [UInt8]?) {
+            self.kind = kind
+            self.fileID = fileID
+            self.key = key
+            self.data = data
+            self.before = before
+        }
+    }
+
+    public var transactionID: UInt32
+    public var operations: [Operation]
+
+    public init(transactionID: UInt32, operations: [Operation]) {
+        self.transactionID = transactionID
+        self.operations = operations
+    }
+
+    public func encoded() -> [UInt8] {
+        var w = ByteWriter(capacity: 16 + operations.reduce(0) { $0 + 24 + $1.key.count + $1.data.count + ($1.before?.count ?? 0) })
+        w.u8(Self.version)
+        w.u32(transactionID)
+        w.u32(UInt32(operations.count))
+        for op in operations {
+            w.u8(op.kind.rawValue)
+            w.u32(op.fileID)
+            w.blob(op.key)
+            w.blob(op.data)
+            if let before = op.before {
+                w.u8(1)
+                w.blob(before)
+            } else {
+                w.u8(0)
+            }
+        }
+        return w.bytes
+    }
+
+    /// Decodes a record; any inconsistency is a DBError, never a trap.
+    public static func decode(_ bytes: UnsafeRawBufferPointer) throws(DBError) -> CommitRecord {
+        var r = ByteReader(bytes)
+        guard try r.u8() == version else { throw .malformed("commit record version") }
+        let txnID = try r.u32()
+        let count = try r.u32()
+        // Each operation takes at least 14 bytes: bound the count by the input
+        // before reserving anything.
+        guard Int(count) <= r.remaining / 14 else { throw .malformed("commit record operation count") }
+        var ops: [Operation] = []
+        ops.reserveCapacity(Int(count))
+        for _ in 0..<count {
+            guard let kind = Kind(rawValue: try r.u8()) else { throw .malformed("commit record operation kind") }
+            let fileID = try r.u32()
+            let key = Array(try r.blob())
+            let data = Array(try r.blob())
+            let hasBefore = try r.u8()
+            guard hasBefore <= 1 else { throw .malformed("commit record before-image flag") }
+            let before = hasBefore == 1 ? Array(try r.blob()) : nil
+            ops.append(Operation(kind: kind, fileID: fileID, key: key, data: data, before: before))
+        }
+        guard r.isAtEnd else { throw .malformed("commit record trailing bytes") }
+        return CommitRecord(transactionID: txnID, operations: ops)
+    }
+}
+
+/// A log record naming a database file for later records (libdb's dbreg):
+/// the file's path relative to the environment home, the database name
+/// within it (empty for the whole file), and the id CommitRecords use.
+public struct FileRegistration: Equatable, Sendable {
+    public var fileID: UInt32
+    public var path: String
+    public var databaseName: String
+
+    public init(fileID: UInt32, path: String, databaseName: String) {
+        self.fileID = fileID
+        self.path = path
+        self.databaseName = databaseName
+    }
+
+    public func encoded() -> [UInt8] {
+        var w = ByteWriter()
+        w.u8(1)
+        w.u32(fileID)
+        w.string(path)
+        w.string(databaseName)
+        return w.bytes
+    }
+
+    public static func decode(_ bytes: UnsafeRawBufferPointer) throws(DBError) -> FileRegistration {
+        var r = ByteReader(bytes)
+        guard try r.u8() == 1 else { throw .malformed("file registration version") }
+        let id = try r.u32()
+        let path = try r.string()
+        let name = try r.string()
+        guard r.isAtEnd else { throw .malformed("file registration trailing bytes") }
+        return FileRegistration(fileID: id, path: path, databaseName: name)
+    }
+}

@@ -17,7 +17,7 @@ let package = Package(
         // function-pointer types with variadic parameters.
         .target(name: "CTern", dependencies: ["CBerkeleyDB"],
                 cSettings: [.headerSearchPath("../../include")]),
-        .target(name: "TernEngine", dependencies: ["CBerkeleyDB"]),
+        .target(name: "TernEngine", dependencies: ["CBerkeleyDB", "CTern"]),
         .target(name: "Tern", dependencies: ["TernEngine", "CTern", "CBerkeleyDB"]),
         .testTarget(name: "TernTests", dependencies: ["Tern", "TernEngine", "CBerkeleyDB"]),
     ],

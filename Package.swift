@@ -17,7 +17,10 @@ let package = Package(
         // function-pointer types with variadic parameters.
         .target(name: "CTern", dependencies: ["CBerkeleyDB"],
                 cSettings: [.headerSearchPath("../../include")]),
-        .target(name: "TernEngine", dependencies: ["CBerkeleyDB", "CTern"]),
+        // Atomic operations on region memory (Swift's Atomic cannot be placed
+        // at an offset in a mapped file).
+        .target(name: "CTernAtomics"),
+        .target(name: "TernEngine", dependencies: ["CBerkeleyDB", "CTernAtomics"]),
         .target(name: "Tern", dependencies: ["TernEngine", "CTern", "CBerkeleyDB"]),
         .testTarget(name: "TernTests", dependencies: ["Tern", "TernEngine", "CBerkeleyDB"]),
     ],

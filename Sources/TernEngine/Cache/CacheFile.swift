@@ -17,7 +17,7 @@
 // fields are immutable and the shared state it reaches is guarded as
 // CacheLayout.swift says.
 import CBerkeleyDB
-import CTern
+import CTernAtomics
 import Glibc
 
 public final class CacheFile: PageStore, @unchecked Sendable {

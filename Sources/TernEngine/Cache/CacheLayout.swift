@@ -15,7 +15,7 @@
 // LOCK ORDER: eviction mutex -> one bucket mutex -> (process-local fd lock).
 // Nobody takes the eviction mutex while holding a bucket mutex, and nobody
 // holds two bucket mutexes at once.
-import CTern
+import CTernAtomics
 
 enum H {
     static let magic = 0, version = 4

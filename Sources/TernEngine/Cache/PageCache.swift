@@ -31,7 +31,7 @@
 // is guarded by the region mutexes named in CacheLayout.swift, the fd table
 // by a process-local lock, and the object's other fields are immutable.
 import CBerkeleyDB
-import CTern
+import CTernAtomics
 import Glibc
 
 public enum WriteBackMode: UInt32, Sendable {

@@ -31,7 +31,7 @@
 // the heap mutex. `ownerDeaths` and `panic` are atomics. The Region object
 // itself is immutable after init and may be shared between threads.
 import CBerkeleyDB
-import CTern
+import CTernAtomics
 import Glibc
 
 public final class Region: @unchecked Sendable {

@@ -1,0 +1,399 @@
+// BtreeCursor: a position in a Btree that survives other writers.
+//
+// A cursor remembers its logical position — the entry's key and secondary
+// (data for DB_DUPSORT, order token for DB_DUP) and whether it deleted that
+// entry — plus a hint: the page, slot and page generation where it last saw
+// it. When the page's generation is unchanged the hint is used as is; when
+// anything changed the page (a put, a delete, a split, a free) the cursor
+// re-finds its entry by searching for its logical position. An entry that
+// is no longer there reads as deleted (DB_KEYEMPTY for DB_CURRENT), whoever
+// deleted it, and DB_NEXT/DB_PREV continue from where it was, as libdb's
+// cursors do over a deleted slot.
+//
+// A failed operation (DB_NOTFOUND, ...) leaves the position unchanged.
+// Locking rule: the caller holds the tree latch for each call (shared for
+// get/count, exclusive for put/del); a cursor is used by one thread at a time.
+import CBerkeleyDB
+
+public enum BtreeGetOp: Sendable, Equatable {
+    case first, last, next, prev, nextDup, nextNoDup, prevDup, prevNoDup
+    case current, set, setRange, getBoth, getBothRange
+    case setRecno(UInt32)
+}
+
+public enum BtreePutOp: Sendable, Equatable {
+    case keyFirst, keyLast, current, before, after, noDupData
+}
+
+public final class BtreeCursor {
+    public let tree: Btree
+    enum State { case unset, onItem, deleted }
+    var state = State.unset
+    // Hint: where the entry was last seen.
+    var pgno: PageNumber = 0
+    var slot = 0
+    var gen: UInt64 = 0
+    // Logical position.
+    var key: [UInt8] = []
+    var sec: [UInt8] = []
+
+    init(tree: Btree) { self.tree = tree }
+
+    /// DBC->dup with DB_POSITION: a new cursor at the same place.
+    public func duplicate() -> BtreeCursor {
+        let c = BtreeCursor(tree: tree)
+        c.state = state; c.pgno = pgno; c.slot = slot; c.gen = gen; c.key = key; c.sec = sec
+        return c
+    }
+
+    public var isInitialized: Bool { state != .unset }
+    /// The cursor deleted its entry (DB_CURRENT would give DB_KEYEMPTY).
+    public var isDeleted: Bool { state == .deleted }
+
+    static func invalidPosition() -> DBError {
+        .invalid("BDB0631 Cursor position must be set before performing this operation")
+    }
+
+    // MARK: Positioning helpers
+
+    /// Runs `body` with the probe for the logical position.
+    func withLogical<R>(_ mode: Probe.Sec? = nil, _ body: (Probe) throws(DBError) -> R) throws(DBError) -> R {
+        let m = mode ?? (tree.hasDups ? .value : .minus)
+        let r: Result<R, DBError> = key.withUnsafeBytes { k in
+            sec.withUnsafeBytes { s in
+                do throws(DBError) { return .success(try body(Probe(key: k, mode: m, sec: s))) } catch { return .failure(error) }
+            }
+        }
+        return try r.get()
+    }
+
+    /// The current entry, pinned, when it still exists (nil otherwise).
+    func pinCurrent() throws(DBError) -> (BtreePage, Int)? {
+        guard state == .onItem else { return nil }
+        if let page = try tree.pinIfUnchanged(pgno, gen: gen), slot < page.count { return (page, slot) }
+        return try withLogical { (p) throws(DBError) -> (BtreePage, Int)? in
+            guard let (page, i) = try tree.seek(p) else { return nil }
+            do throws(DBError) {
+                if try tree.compareExact(p, page, page.parse(i)) { return (page, i) }
+            } catch { tree.release(page); throw error }
+            tree.release(page)
+            return nil
+        }
+    }
+
+    /// The first entry after the logical position.
+    func after() throws(DBError) -> (BtreePage, Int)? {
+        if let (page, i) = try pinCurrent() { return try tree.settle(page, i + 1, forward: true) }
+        return try withLogical { (p) throws(DBError) -> (BtreePage, Int)? in
+            guard let (page, i) = try tree.seek(p) else { return nil }
+            let exact: Bool
+            do throws(DBError) { exact = try tree.compareExact(p, page, page.parse(i)) } catch { tree.release(page); throw error }
+            return exact ? try tree.settle(page, i + 1, forward: true) : (page, i)
+        }
+    }
+
+    /// The last entry before the logical position.
+    func before() throws(DBError) -> (BtreePage, Int)? {
+        if let (page, i) = try pinCurrent() { return try tree.settle(page, i - 1, forward: false) }
+        return try withLogical { (p) throws(DBError) in try tree.seekBefore(p) }
+    }
+
+    /// Keeps `found` only if its key is the cursor's key.
+    func sameKey(_ found: (BtreePage, Int)?) throws(DBError) -> (BtreePage, Int)? {
+        guard let (page, i) = found else { return nil }
+        let eq: Bool
+        do throws(DBError) {
+            let p = try page.parse(i)
+            eq = try key.withUnsafeBytes { k in
+                Result { () throws(DBError) -> Bool in try tree.keyEquals(page, p, k) }
+            }.get()
+        } catch { tree.release(page); throw error }
+        if eq { return (page, i) }
+        tree.release(page)
+        return nil
+    }
+
+    /// Makes (page, i) the cursor's position (the page stays pinned).
+    func adopt(_ page: BtreePage, _ i: Int) throws(DBError) {
+        let p = try page.parse(i)
+        try copyField(page, p.f0, into: &key)
+        if let s = tree.leafSec(p) { try copyField(page, s, into: &sec) } else { sec.removeAll(keepingCapacity: true) }
+        pgno = page.pgno
+        slot = i
+        gen = page.gen
+        state = .onItem
+    }
+
+    func copyField(_ page: BtreePage, _ f: Field, into a: inout [UInt8]) throws(DBError) {
+        a.removeAll(keepingCapacity: true)
+        if !f.isOverflow {
+            a.append(contentsOf: page.bytes(f))
+            return
+        }
+        try tree.checkChain(f, page)
+        a.append(contentsOf: repeatElement(0, count: f.length))
+        var err: DBError?
+        a.withUnsafeMutableBytes { d in
+            do throws(DBError) { try tree.readChain(f.pgno, total: f.length, offset: 0, into: d) } catch { err = error }
+        }
+        if let err { throw err }
+    }
+
+    /// Adopts `found` and hands its key and data to `body`; DB_NOTFOUND if nil.
+    func land<R>(_ found: (BtreePage, Int)?,
+                 _ body: (BtreeValue, BtreeValue) throws(DBError) -> R) throws(DBError) -> R {
+        guard let (page, i) = found else { throw DBError(DB_NOTFOUND) }
+        defer { tree.release(page) }
+        try adopt(page, i)
+        let p = try page.parse(i)
+        return try body(try tree.value(page, p.f0), try tree.value(page, p.f1))
+    }
+
+    // MARK: Get
+
+    /// DBC->get. `key`/`data` are the search arguments of DB_SET, DB_SET_RANGE,
+    /// DB_GET_BOTH and DB_GET_BOTH_RANGE; `body` receives the entry in place.
+    public func get<R>(_ op: BtreeGetOp, key k: UnsafeRawBufferPointer? = nil, data d: UnsafeRawBufferPointer? = nil,
+                       _ body: (BtreeValue, BtreeValue) throws(DBError) -> R) throws(DBError) -> R {
+        let empty = UnsafeRawBufferPointer(start: nil, count: 0)
+        switch op {
+        case .first:
+            return try land(tree.settle(try tree.edgeLeaf(last: false), 0, forward: true), body)
+        case .last:
+            let leaf = try tree.edgeLeaf(last: true)
+            return try land(tree.settle(leaf, leaf.count - 1, forward: false), body)
+        case .next:
+            if state == .unset { return try get(.first, body) }
+            return try land(after(), body)
+        case .prev:
+            if state == .unset { return try get(.last, body) }
+            return try land(before(), body)
+        case .nextDup:
+            guard state != .unset else { throw BtreeCursor.invalidPosition() }
+            return try land(sameKey(after()), body)
+        case .prevDup:
+            guard state != .unset else { throw BtreeCursor.invalidPosition() }
+            return try land(sameKey(before()), body)
+        case .nextNoDup:
+            if state == .unset { return try get(.first, body) }
+            return try land(withLogical(.plus) { (p) throws(DBError) in try tree.seek(p) }, body)
+        case .prevNoDup:
+            if state == .unset { return try get(.last, body) }
+            return try land(withLogical(.minus) { (p) throws(DBError) in try tree.seekBefore(p) }, body)
+        case .current:
+            guard state != .unset else { throw BtreeCursor.invalidPosition() }
+            guard state == .onItem, let found = try pinCurrent() else { throw DBError(DB_KEYEMPTY) }
+            return try land(found, body)
+        case .set, .setRange:
+            let probe = Probe(key: k ?? empty)
+            guard let (page, i) = try tree.seek(probe) else { throw DBError(DB_NOTFOUND) }
+            if op == .set {
+                let eq: Bool
+                do throws(DBError) { eq = try tree.keyEquals(page, page.parse(i), probe.key) } catch { tree.release(page); throw error }
+                guard eq else { tree.release(page); throw DBError(DB_NOTFOUND) }
+            }
+            return try land((page, i), body)
+        case .getBoth, .getBothRange:
+            return try land(findBoth(k ?? empty, d ?? empty, range: op == .getBothRange), body)
+        case .setRecno(let r):
+            guard tree.recnum else { throw .illegalFlag("DBcursor->get") }
+            guard r > 0 else { throw .invalid("BDB1002 illegal record number of 0") }
+            return try land(tree.entry(recno: r), body)
+        }
+    }
+
+    /// DB_GET_BOTH(_RANGE): the pair, or with `range` in a sorted set the
+    /// first duplicate >= data.
+    func findBoth(_ k: UnsafeRawBufferPointer, _ d: UnsafeRawBufferPointer, range: Bool) throws(DBError) -> (BtreePage, Int)? {
+        if tree.sorted {
+            let probe = Probe(key: k, mode: .value, sec: d)
+            guard let (page, i) = try tree.seek(probe) else { return nil }
+            let ok: Bool
+            do throws(DBError) {
+                let p = try page.parse(i)
+                ok = try range ? tree.keyEquals(page, p, k) : tree.compareExact(probe, page, p)
+            } catch { tree.release(page); throw error }
+            if ok { return (page, i) }
+            tree.release(page)
+            return nil
+        }
+        // Unsorted or no duplicates: scan the key's entries for equal data.
+        guard var (page, i) = try tree.seek(Probe(key: k)) else { return nil }
+        while true {
+            let hit: Bool
+            do throws(DBError) {
+                let p = try page.parse(i)
+                guard try tree.keyEquals(page, p, k) else { tree.release(page); return nil }
+                hit = try tree.withField(page, p.f1) { defaultCompare(d, $0) } == 0
+            } catch { tree.release(page); throw error }
+            if hit { return (page, i) }
+            guard let nx = try tree.settle(page, i + 1, forward: true) else { return nil }
+            (page, i) = nx
+        }
+    }
+
+    /// Convenience: copies of the key and data.
+    @discardableResult
+    public func get(_ op: BtreeGetOp, key: [UInt8]? = nil, data: [UInt8]? = nil) throws(DBError) -> (key: [UInt8], data: [UInt8]) {
+        let k = key ?? [], d = data ?? []
+        return try withBuffer(k) { (kb) throws(DBError) in
+            try withBuffer(d) { (db) throws(DBError) in
+                try get(op, key: key == nil ? nil : kb, data: data == nil ? nil : db) { (kv, dv) throws(DBError) in
+                    (try kv.bytes(), try dv.bytes())
+                }
+            }
+        }
+    }
+
+    /// DB_GET_RECNO: the current entry's record number (DB_RECNUM trees).
+    public func recordNumber() throws(DBError) -> UInt32 {
+        guard tree.recnum else { throw .illegalFlag("DBcursor->get") }
+        guard state != .unset else { throw BtreeCursor.invalidPosition() }
+        guard state == .onItem else { throw DBError(DB_KEYEMPTY) }
+        do throws(DBError) {
+            return try withLogical { (p) throws(DBError) in try tree.recordNumber(p) }
+        } catch where error.code == DB_NOTFOUND {
+            throw DBError(DB_KEYEMPTY)
+        }
+    }
+
+    /// DBC->count: entries with the current key.
+    public func count() throws(DBError) -> Int {
+        guard state != .unset else { throw BtreeCursor.invalidPosition() }
+        guard var (page, i) = try withLogical(.minus, { (p) throws(DBError) in try tree.seek(p) }) else { return 0 }
+        var n = 0
+        while true {
+            let eq: Bool
+            do throws(DBError) {
+                let p = try page.parse(i)
+                eq = try key.withUnsafeBytes { k in Result { () throws(DBError) -> Bool in try tree.keyEquals(page, p, k) } }.get()
+            } catch { tree.release(page); throw error }
+            guard eq else { tree.release(page); return n }
+            n += 1
+            guard let nx = try tree.settle(page, i + 1, forward: true) else { return n }
+            (page, i) = nx
+        }
+    }
+
+    // MARK: Put and delete
+
+    /// DBC->put. The cursor ends on the entry written.
+    public func put(key k: UnsafeRawBufferPointer?, data d: UnsafeRawBufferPointer, _ op: BtreePutOp) throws(DBError) {
+        switch op {
+        case .keyFirst, .keyLast, .noDupData:
+            let k = k ?? UnsafeRawBufferPointer(start: nil, count: 0)
+            if tree.sorted {
+                let probe = Probe(key: k, mode: .value, sec: d)
+                if try tree.exists(probe) {
+                    throw DBError(DB_KEYEXIST, op == .noDupData ? nil
+                                  : "BDB0696 Duplicate data items are not supported with sorted data")
+                }
+                try tree.insertEntry(key: k, data: d, token: nil, probe: probe)
+                try reposition(probe)
+            } else if tree.tokens {
+                guard op != .noDupData else { throw .illegalFlag("DBcursor->put") }
+                let t = try tree.tokenForEnd(key: k, last: op == .keyLast)
+                try withBuffer(t) { (tb) throws(DBError) in
+                    let probe = Probe(key: k, mode: .value, sec: tb)
+                    try tree.insertEntry(key: k, data: d, token: tb, probe: probe)
+                    try reposition(probe)
+                }
+            } else {
+                guard op != .noDupData else { throw .illegalFlag("DBcursor->put") }
+                try tree.upsert(key: k, data: d)
+                try reposition(Probe(key: k))
+            }
+        case .current:
+            guard state != .unset else { throw BtreeCursor.invalidPosition() }
+            guard state == .onItem, let (page, _) = try pinCurrent() else { throw DBError(DB_NOTFOUND) }
+            tree.release(page)
+            if tree.sorted {
+                let c = sec.withUnsafeBytes { tree.cmpSecs(d, $0) }
+                if c != 0 { throw .invalid("BDB1004 Existing data sorts differently from put data") }
+            }
+            try withLogical { (p) throws(DBError) in try tree.replaceData(p, data: d) }
+            if tree.sorted {
+                // The data is the secondary: follow the new bytes.
+                sec.removeAll(keepingCapacity: true)
+                sec.append(contentsOf: d)
+            }
+            let k = key
+            try withBuffer(k) { (kb) throws(DBError) in
+                try withBuffer(sec) { (sb) throws(DBError) in
+                    try reposition(Probe(key: kb, mode: tree.hasDups ? .value : .minus, sec: sb))
+                }
+            }
+        case .before, .after:
+            guard tree.tokens else { throw .illegalFlag("DBcursor->put") }
+            guard state != .unset else { throw BtreeCursor.invalidPosition() }
+            let neighbour = op == .after ? try sameKey(after()) : try sameKey(before())
+            var t: [UInt8]
+            if let (page, i) = neighbour {
+                let other: [UInt8]
+                do throws(DBError) { other = try tree.fieldArray(page, try page.parse(i).f2) } catch {
+                    tree.release(page)
+                    throw error
+                }
+                tree.release(page)
+                t = try withBuffer(sec) { (mine) throws(DBError) in
+                    try withBuffer(other) { (o) throws(DBError) in
+                        op == .after ? try DupToken.between(mine, o) : try DupToken.between(o, mine)
+                    }
+                }
+            } else {
+                t = try withBuffer(sec) { (mine) throws(DBError) in
+                    op == .after ? try DupToken.after(mine) : try DupToken.before(mine)
+                }
+            }
+            let k = key
+            try withBuffer(k) { (kb) throws(DBError) in
+                try withBuffer(t) { (tb) throws(DBError) in
+                    let probe = Probe(key: kb, mode: .value, sec: tb)
+                    try tree.insertEntry(key: kb, data: d, token: tb, probe: probe)
+                    try reposition(probe)
+                }
+            }
+        }
+    }
+
+    public func put(key: [UInt8]?, data: [UInt8], _ op: BtreePutOp) throws(DBError) {
+        try withBuffer(key ?? []) { (kb) throws(DBError) in
+            try withBuffer(data) { (db) throws(DBError) in try put(key: key == nil ? nil : kb, data: db, op) }
+        }
+    }
+
+    /// Moves the cursor onto the entry `probe` names exactly.
+    func reposition(_ probe: Probe) throws(DBError) {
+        guard let (page, i) = try tree.seek(probe) else { throw DBError.badPage(0) }
+        defer { tree.release(page) }
+        try adopt(page, i)
+    }
+
+    /// DBC->del: deletes the current entry; the cursor stays on its place.
+    public func delete() throws(DBError) {
+        guard state != .unset else { throw BtreeCursor.invalidPosition() }
+        guard state == .onItem else { throw DBError(DB_KEYEMPTY) }
+        do throws(DBError) {
+            try withLogical { (p) throws(DBError) in try tree.removeExact(p) }
+        } catch where error.code == DB_NOTFOUND {
+            state = .deleted
+            throw DBError(DB_KEYEMPTY)
+        }
+        state = .deleted
+    }
+}
+
+extension Btree {
+    /// Pins `pgno` if it is still the leaf a cursor saw at generation `gen`.
+    func pinIfUnchanged(_ pgno: PageNumber, gen: UInt64) throws(DBError) -> BtreePage? {
+        guard pgno != 0, pgno <= store.lastPage else { return nil }
+        let p = try store.pin(pgno, forWrite: false)
+        let page = BtreePage(raw: p, size: pageSize, pgno: pgno)
+        guard page.isLeaf, page.storedPgno == pgno, page.gen == gen else {
+            store.unpin(pgno, dirty: false)
+            return nil
+        }
+        do throws(DBError) { try page.validateNode() } catch { store.unpin(pgno, dirty: false); return nil }
+        return page
+    }
+}

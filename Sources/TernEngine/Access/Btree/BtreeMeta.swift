@@ -1,0 +1,117 @@
+// The meta page: page 0 of a Tern Btree file.
+//
+//   0  u8  PageKind.meta      4  u32 page number (0)
+//   16 u32 magic "TERN"       20 u32 access method "BTRE"
+//   24 u32 format version     28 u32 page size
+//   32 u32 root page (fixed for the life of the tree: root splits and
+//          collapses happen in place, so the meta never changes for them)
+//   36 u32 free-list head (0 = empty; free pages chain through `next`)
+//   40 u32 flags (BtreeFlags, fixed at creation)
+//   44 u32 bt_minkey at creation (fixes the overflow threshold)
+//   48 u32 reserved (0)
+//
+// Named databases: in a file created for them, page 0's flags carry
+// `subdatabases` and page 0's tree is the master, mapping each name to the
+// page number (u32 little-endian) of that database's own meta page. A
+// sub-database meta has this same layout at its own page number; only
+// page 0's free-list head is used (one free list per file).
+//   52 u32 checkpoint LSN file, 56 u32 checkpoint LSN offset (reserved:
+//          the LSN whose state the file holds; written by checkpoint)
+//   60..123 reserved, zero
+//   124 u32 FNV-1a checksum of bytes 0..<124
+import CBerkeleyDB
+import Glibc
+
+public struct BtreeFlags: OptionSet, Sendable, Hashable {
+    public let rawValue: UInt32
+    public init(rawValue: UInt32) { self.rawValue = rawValue }
+    /// Duplicates allowed (DB_DUP).
+    public static let dup = BtreeFlags(rawValue: 1 << 0)
+    /// Sorted duplicates (DB_DUPSORT; implies .dup).
+    public static let dupSort = BtreeFlags(rawValue: 1 << 1)
+    /// Record numbers (DB_RECNUM).
+    public static let recnum = BtreeFlags(rawValue: 1 << 2)
+    /// DB_REVSPLITOFF: emptied leaves stay in the tree instead of being freed.
+    public static let revSplitOff = BtreeFlags(rawValue: 1 << 3)
+    /// Page 0 only: the file holds named databases and page 0's tree is
+    /// the master mapping names to their meta pages (libdb's BTM_SUBDB).
+    static let subdatabases = BtreeFlags(rawValue: 1 << 8)
+    static let known: BtreeFlags = [.dup, .dupSort, .recnum, .revSplitOff, .subdatabases]
+}
+
+struct BtreeMeta {
+    static let magic: UInt32 = 0x4E52_4554      // "TERN" little-endian
+    static let access: UInt32 = 0x4552_5442     // "BTRE"
+    static let version: UInt32 = 1
+    static let checksummed = 124
+
+    var pageSize: UInt32 = 0
+    var root: PageNumber = 0
+    var freeHead: PageNumber = 0
+    var flags = BtreeFlags()
+    var minKey: UInt32 = 2
+    var masterRoot: PageNumber = 0
+    var lsnFile: UInt32 = 0
+    var lsnOffset: UInt32 = 0
+
+    static func checksum(_ p: UnsafeRawPointer) -> UInt32 {
+        var h: UInt32 = 0x811C_9DC5
+        for i in 0..<checksummed {
+            h ^= UInt32(p.load(fromByteOffset: i, as: UInt8.self))
+            h = h &* 0x0100_0193
+        }
+        return h
+    }
+
+    /// "unexpected file type or format", as libdb's __db_meta_setup says it.
+    static func notABtree(_ name: String?) -> DBError {
+        .invalid("BDB0641 __db_meta_setup: \(name ?? "unnamed"): unexpected file type or format")
+    }
+
+    /// Reads and validates page 0: magic, version, page size, checksum and
+    /// ranges; anything else is "not a Tern Btree file".
+    static func read(_ p: UnsafeRawPointer, pgno: PageNumber = 0, pageSize: Int, lastPage: PageNumber,
+                     name: String?) throws(DBError) -> BtreeMeta {
+        let page = BtreePage(raw: UnsafeMutableRawPointer(mutating: p), size: pageSize, pgno: pgno)
+        guard page.kindByte == PageKind.meta.rawValue, page.storedPgno == pgno,
+              page.u32(16) == magic, page.u32(20) == access else { throw notABtree(name) }
+        guard page.u32(24) == version else {
+            throw .invalid("BDB1009 \(name ?? "unnamed"): unsupported btree version: \(page.u32(24))")
+        }
+        guard page.u32(124) == checksum(p) else {
+            throw .invalid("BDB0640 \(name ?? "unnamed"): metadata page checksum error")
+        }
+        var m = BtreeMeta()
+        m.pageSize = page.u32(28)
+        m.root = page.u32(32)
+        m.freeHead = page.u32(36)
+        m.flags = BtreeFlags(rawValue: page.u32(40))
+        m.minKey = page.u32(44)
+        m.masterRoot = page.u32(48)
+        m.lsnFile = page.u32(52)
+        m.lsnOffset = page.u32(56)
+        guard Int(m.pageSize) == pageSize, m.root >= 1, m.root <= lastPage, m.freeHead <= lastPage,
+              m.flags.isSubset(of: .known), m.minKey >= 2, m.masterRoot <= lastPage
+        else { throw notABtree(name) }
+        return m
+    }
+
+    func write(_ p: UnsafeMutableRawPointer, pgno: PageNumber = 0, pageSize: Int) {
+        let page = BtreePage(raw: p, size: pageSize, pgno: pgno)
+        p.initializeMemory(as: UInt8.self, repeating: 0, count: 128)
+        page.set8(0, PageKind.meta.rawValue)
+        page.set32(4, pgno)
+        page.set32(16, BtreeMeta.magic)
+        page.set32(20, BtreeMeta.access)
+        page.set32(24, BtreeMeta.version)
+        page.set32(28, pageSize == 65536 ? 65536 : UInt32(pageSize))
+        page.set32(32, root)
+        page.set32(36, freeHead)
+        page.set32(40, flags.rawValue)
+        page.set32(44, minKey)
+        page.set32(48, masterRoot)
+        page.set32(52, lsnFile)
+        page.set32(56, lsnOffset)
+        page.set32(124, BtreeMeta.checksum(p))
+    }
+}

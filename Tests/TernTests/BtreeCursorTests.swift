@@ -1,0 +1,280 @@
+// Btree cursor semantics, checked against libdb 5.3.28's behaviour:
+// uninitialised cursors, deleted positions (DB_KEYEMPTY, next/prev from the
+// deleted slot), duplicates sorted and unsorted, record numbers.
+import CBerkeleyDB
+import Glibc
+import Testing
+@testable import TernEngine
+
+@Suite struct BtreeCursorTests {
+    func abc(_ flags: BtreeFlags = []) throws -> Btree {
+        let (_, tree) = try makeTree(BtreeOptions(flags: flags))
+        for k in ["a", "b", "c"] { try tree.put(bytes(k), bytes(k + "1")) }
+        return tree
+    }
+
+    @Test func freshCursor() throws {
+        let tree = try abc()
+        #expect(try tree.cursor().get(.next).key == bytes("a"))
+        #expect(try tree.cursor().get(.prev).key == bytes("c"))
+        #expect(try tree.cursor().get(.nextNoDup).key == bytes("a"))
+        #expect(try tree.cursor().get(.prevNoDup).key == bytes("c"))
+        #expect(errorCode { () throws(DBError) in _ = try tree.cursor().get(.current) } == EINVAL)
+        #expect(errorCode { () throws(DBError) in _ = try tree.cursor().get(.nextDup) } == EINVAL)
+        #expect(errorCode { () throws(DBError) in _ = try tree.cursor().get(.prevDup) } == EINVAL)
+        #expect(errorCode { () throws(DBError) in _ = try tree.cursor().delete() } == EINVAL)
+        #expect(errorCode { () throws(DBError) in _ = try tree.cursor().put(key: nil, data: [], .current) } == EINVAL)
+        #expect(errorCode { () throws(DBError) in _ = try tree.cursor().count() } == EINVAL)
+        let (_, empty) = try makeTree()
+        #expect(errorCode { () throws(DBError) in try empty.cursor().get(.first) } == DB_NOTFOUND)
+        #expect(errorCode { () throws(DBError) in try empty.cursor().get(.next) } == DB_NOTFOUND)
+        #expect(errorCode { () throws(DBError) in try empty.cursor().get(.last) } == DB_NOTFOUND)
+    }
+
+    @Test func walkForwardAndBack() throws {
+        let tree = try abc()
+        let c = tree.cursor()
+        #expect(try c.get(.first) == (bytes("a"), bytes("a1")))
+        #expect(try c.get(.next).key == bytes("b"))
+        #expect(try c.get(.next).key == bytes("c"))
+        #expect(errorCode { () throws(DBError) in try c.get(.next) } == DB_NOTFOUND)
+        #expect(try c.get(.current).key == bytes("c"))   // unchanged by the failure
+        #expect(try c.get(.prev).key == bytes("b"))
+        #expect(errorCode { () throws(DBError) in try c.get(.nextDup) } == DB_NOTFOUND)
+        #expect(try c.count() == 1)
+    }
+
+    @Test func deletedPosition() throws {
+        let tree = try abc()
+        let c = tree.cursor()
+        try c.get(.set, key: bytes("b"))
+        try c.delete()
+        #expect(errorCode { () throws(DBError) in try c.get(.current) } == DB_KEYEMPTY)
+        #expect(errorCode { () throws(DBError) in try c.delete() } == DB_KEYEMPTY)
+        #expect(errorCode { () throws(DBError) in try c.put(key: nil, data: bytes("x"), .current) } == DB_NOTFOUND)
+        let d = c.duplicate()
+        #expect(try c.get(.next).key == bytes("c"))
+        #expect(try d.get(.prev).key == bytes("a"))
+        #expect(errorCode { () throws(DBError) in _ = try tree.get(bytes("b")) } == DB_NOTFOUND)
+    }
+
+    @Test func otherCursorsSeeADeletion() throws {
+        let tree = try abc()
+        let c1 = tree.cursor(), c2 = tree.cursor()
+        try c1.get(.set, key: bytes("b"))
+        try c2.get(.set, key: bytes("b"))
+        try c1.delete()
+        #expect(errorCode { () throws(DBError) in try c2.get(.current) } == DB_KEYEMPTY)
+        #expect(try c2.get(.next).key == bytes("c"))
+        // Deleting through DB->del, too.
+        let c3 = tree.cursor()
+        try c3.get(.set, key: bytes("a"))
+        try tree.delete(bytes("a"))
+        #expect(errorCode { () throws(DBError) in try c3.get(.current) } == DB_KEYEMPTY)
+        #expect(errorCode { () throws(DBError) in try c3.get(.prev) } == DB_NOTFOUND)
+        #expect(try c3.get(.next).key == bytes("c"))
+    }
+
+    @Test func cursorSurvivesSplitsAndMerges() throws {
+        let (_, tree) = try makeTree(pageSize: 512)
+        try tree.put(bytes("m"), bytes("middle"))
+        let c = tree.cursor()
+        try c.get(.set, key: bytes("m"))
+        for i in 0..<2000 { try tree.put(bytes("k\(format5(i))"), bytes("\(i)")) }
+        #expect(try c.get(.current) == (bytes("m"), bytes("middle")))
+        #expect(try c.get(.prev).key == bytes("k01999"))
+        #expect(try c.get(.next).key == bytes("m"))
+        for i in 0..<2000 { try tree.delete(bytes("k\(format5(i))")) }
+        #expect(try c.get(.current).key == bytes("m"))
+        #expect(errorCode { () throws(DBError) in try c.get(.prev) } == DB_NOTFOUND)
+        _ = try tree.verify()
+    }
+
+    @Test func cursorPutPlain() throws {
+        let tree = try abc()
+        let c = tree.cursor()
+        try c.put(key: bytes("bb"), data: bytes("new"), .keyLast)
+        #expect(try c.get(.current) == (bytes("bb"), bytes("new")))
+        #expect(try c.get(.next).key == bytes("c"))
+        try c.put(key: nil, data: bytes("c2"), .current)
+        #expect(try tree.get(bytes("c")) == bytes("c2"))
+        try c.put(key: bytes("a"), data: bytes("a2"), .keyFirst)   // overwrite
+        #expect(try tree.get(bytes("a")) == bytes("a2"))
+        #expect(errorCode { () throws(DBError) in try c.put(key: nil, data: [], .after) } == EINVAL)
+        #expect(errorCode { () throws(DBError) in try c.put(key: bytes("a"), data: [], .noDupData) } == EINVAL)
+    }
+
+    @Test func sortedDuplicates() throws {
+        let (_, tree) = try makeTree(BtreeOptions(flags: .dupSort))
+        for d in ["3", "1", "2"] { try tree.put(bytes("k"), bytes(d)) }
+        try tree.put(bytes("j"), bytes("x"))
+        try tree.put(bytes("l"), bytes("y"))
+        #expect(errorCode { () throws(DBError) in try tree.put(bytes("k"), bytes("2")) } == DB_KEYEXIST)
+        #expect(errorCode { () throws(DBError) in try tree.put(bytes("k"), bytes("2"), flags: .noDupData) } == DB_KEYEXIST)
+        #expect(errorCode { () throws(DBError) in try tree.put(bytes("k"), bytes("9"), flags: .noOverwrite) } == DB_KEYEXIST)
+        #expect(try tree.get(bytes("k")) == bytes("1"))
+        let c = tree.cursor()
+        try c.get(.set, key: bytes("k"))
+        #expect(try c.count() == 3)
+        #expect(try c.get(.nextDup).data == bytes("2"))
+        #expect(try c.get(.nextDup).data == bytes("3"))
+        #expect(errorCode { () throws(DBError) in try c.get(.nextDup) } == DB_NOTFOUND)
+        #expect(try c.get(.prevDup).data == bytes("2"))
+        #expect(try c.get(.nextNoDup).key == bytes("l"))
+        #expect(try c.get(.prevNoDup) == (bytes("k"), bytes("3")))
+        #expect(try c.get(.prevNoDup).key == bytes("j"))
+        #expect(try c.get(.getBoth, key: bytes("k"), data: bytes("2")).data == bytes("2"))
+        #expect(errorCode { () throws(DBError) in try c.get(.getBoth, key: bytes("k"), data: bytes("25")) } == DB_NOTFOUND)
+        #expect(try c.get(.getBothRange, key: bytes("k"), data: bytes("25")).data == bytes("3"))
+        #expect(errorCode { () throws(DBError) in try c.get(.getBothRange, key: bytes("k"), data: bytes("4")) } == DB_NOTFOUND)
+        // DB_CURRENT may not change the sort position.
+        try c.get(.getBoth, key: bytes("k"), data: bytes("2"))
+        #expect(errorCode { () throws(DBError) in try c.put(key: nil, data: bytes("7"), .current) } == EINVAL)
+        try c.put(key: nil, data: bytes("2"), .current)
+        #expect(errorCode { () throws(DBError) in try c.put(key: nil, data: [], .before) } == EINVAL)
+        #expect(errorCode { () throws(DBError) in try c.put(key: bytes("k"), data: bytes("1"), .noDupData) } == DB_KEYEXIST)
+        try c.put(key: bytes("k"), data: bytes("0"), .keyLast)   // sorted regardless
+        #expect(try c.get(.current).data == bytes("0"))
+        #expect(try c.get(.prev).key == bytes("j"))
+        try tree.delete(bytes("k"))
+        #expect(errorCode { () throws(DBError) in _ = try tree.get(bytes("k")) } == DB_NOTFOUND)
+        _ = try tree.verify()
+    }
+
+    @Test func sortedDuplicatesWithCustomComparator() throws {
+        let (_, tree) = try makeTree(BtreeOptions(flags: .dupSort, dupCompare: { a, b in -defaultCompare(a, b) }))
+        for d in ["1", "3", "2"] { try tree.put(bytes("k"), bytes(d)) }
+        let c = tree.cursor()
+        var out: [[UInt8]] = []
+        while let (_, d) = try? c.get(.next) { out.append(d) }
+        #expect(out == [bytes("3"), bytes("2"), bytes("1")])
+    }
+
+    @Test func unsortedDuplicatesPositionalPuts() throws {
+        let (_, tree) = try makeTree(BtreeOptions(flags: .dup))
+        try tree.put(bytes("k"), bytes("b"))
+        try tree.put(bytes("k"), bytes("d"))            // appended
+        let c = tree.cursor()
+        try c.put(key: bytes("k"), data: bytes("a"), .keyFirst)
+        #expect(try c.get(.current).data == bytes("a"))
+        try c.put(key: bytes("k"), data: bytes("e"), .keyLast)
+        try c.get(.getBoth, key: bytes("k"), data: bytes("d"))
+        try c.put(key: nil, data: bytes("c"), .before)
+        #expect(try c.get(.current).data == bytes("c"))
+        try c.get(.getBoth, key: bytes("k"), data: bytes("e"))
+        try c.put(key: nil, data: bytes("f"), .after)
+        try c.put(key: nil, data: bytes("x"), .current)
+        func all() throws -> [[UInt8]] {
+            let w = tree.cursor()
+            var out: [[UInt8]] = []
+            while let (_, d) = try? w.get(.next) { out.append(d) }
+            return out
+        }
+        #expect(try all() == ["a", "b", "c", "d", "e", "x"].map(bytes))
+        #expect(errorCode { () throws(DBError) in try c.put(key: bytes("k"), data: bytes("a"), .noDupData) } == EINVAL)
+        // A duplicate duplicate is allowed in unsorted sets.
+        try tree.put(bytes("k"), bytes("a"))
+        #expect(try all().count == 7)
+        // BEFORE/AFTER from a deleted position insert where it was.
+        try c.get(.getBoth, key: bytes("k"), data: bytes("c"))
+        try c.delete()
+        try c.put(key: nil, data: bytes("c2"), .after)
+        #expect(try all() == ["a", "b", "c2", "d", "e", "x", "a"].map(bytes))
+        _ = try tree.verify()
+    }
+
+    @Test func repeatedInsertsAtOneSpot() throws {
+        let (_, tree) = try makeTree(pageSize: 512, BtreeOptions(flags: .dup))
+        try tree.put(bytes("k"), bytes("first"))
+        try tree.put(bytes("k"), bytes("last"))
+        let c = tree.cursor()
+        try c.get(.set, key: bytes("k"))
+        for i in 0..<600 { try c.put(key: nil, data: bytes("a\(i)"), .after) }   // chain forward
+        try c.get(.getBoth, key: bytes("k"), data: bytes("last"))
+        for i in 0..<600 { try c.put(key: nil, data: bytes("b\(i)"), .before) }  // chain backward
+        let w = tree.cursor()
+        var out: [String] = []
+        while let (_, d) = try? w.get(.next) { out.append(String(decoding: d, as: UTF8.self)) }
+        let expected = ["first"] + (0..<600).map { "a\($0)" } + (0..<600).reversed().map { "b\($0)" } + ["last"]
+        #expect(out == expected)
+        _ = try tree.verify()
+    }
+
+    @Test func largeDuplicateSetSpansPages() throws {
+        for flags: BtreeFlags in [.dup, .dupSort] {
+            let (store, tree) = try makeTree(pageSize: 512, BtreeOptions(flags: flags))
+            try tree.put(bytes("a"), bytes("before"))
+            try tree.put(bytes("z"), bytes("after"))
+            for i in 0..<3000 { try tree.put(bytes("dupkey"), bytes(format5(i))) }
+            let c = tree.cursor()
+            try c.get(.set, key: bytes("dupkey"))
+            #expect(try c.count() == 3000)
+            var n = 1
+            while (try? c.get(.nextDup)) != nil { n += 1 }
+            #expect(n == 3000)
+            #expect(try c.get(.current).data == bytes(format5(2999)))
+            #expect(try c.get(.nextNoDup).key == bytes("z"))
+            #expect(try c.get(.prevNoDup).data == bytes(format5(2999)))
+            #expect(try c.get(.prevNoDup).key == bytes("a"))
+            try c.get(.getBoth, key: bytes("dupkey"), data: bytes(format5(1234)))
+            #expect(try c.get(.prevDup).data == bytes(format5(1233)))
+            _ = try tree.verify()
+            try tree.delete(bytes("dupkey"))
+            let s = try tree.verify()
+            #expect(s.entries == 2)
+            #expect(store.outstandingPins == 0)
+        }
+    }
+
+    @Test func recordNumbers() throws {
+        let (_, tree) = try makeTree(pageSize: 512, BtreeOptions(flags: .recnum))
+        for i in 0..<3000 { try tree.put(bytes(format5(i * 2)), bytes("\(i)")) }
+        let c = tree.cursor()
+        #expect(try c.get(.setRecno(1)).key == bytes(format5(0)))
+        #expect(try c.get(.setRecno(1500)).key == bytes(format5(2998)))
+        #expect(try c.recordNumber() == 1500)
+        #expect(try c.get(.setRecno(3000)).key == bytes(format5(5998)))
+        #expect(errorCode { () throws(DBError) in try c.get(.setRecno(3001)) } == DB_NOTFOUND)
+        #expect(errorCode { () throws(DBError) in try c.get(.setRecno(0)) } == EINVAL)
+        try tree.put(bytes(format5(1)), bytes("odd"))
+        try c.get(.set, key: bytes(format5(4)))
+        #expect(try c.recordNumber() == 4)
+        try tree.delete(bytes(format5(0)))
+        #expect(try c.recordNumber() == 3)
+        try c.delete()
+        #expect(errorCode { () throws(DBError) in _ = try c.recordNumber() } == DB_KEYEMPTY)
+        #expect(errorCode { () throws(DBError) in _ = try tree.cursor().recordNumber() } == EINVAL)
+        _ = try tree.verify()
+        let (_, plain) = try makeTree()
+        #expect(errorCode { () throws(DBError) in try plain.cursor().get(.setRecno(1)) } == EINVAL)
+    }
+}
+
+@Suite struct BtreeDupTokenTests {
+    /// between/after/before always produce a token strictly in the gap, and
+    /// the common append/prepend cases keep tokens short.
+    @Test func tokensFallInTheirGaps() throws {
+        var rng = BtreeRandom(seed: 5)
+        var list: [[UInt8]] = [DupToken.initial]
+        for _ in 0..<3000 {
+            let i = Int.random(in: 0...list.count, using: &rng)
+            let t: [UInt8]
+            if i == 0 {
+                t = try withBuffer(list[0]) { (b) throws(DBError) in try DupToken.before(b) }
+            } else if i == list.count {
+                t = try withBuffer(list[i - 1]) { (a) throws(DBError) in try DupToken.after(a) }
+            } else {
+                t = try withBuffer(list[i - 1]) { (a) throws(DBError) in
+                    try withBuffer(list[i]) { (b) throws(DBError) in try DupToken.between(a, b) }
+                }
+            }
+            if i > 0 { #expect(lexCompare(list[i - 1], t) < 0) }
+            if i < list.count { #expect(lexCompare(t, list[i]) < 0) }
+            #expect(t.last != 0 || t.count == 1 + Int(t[0]))
+            list.insert(t, at: i)
+        }
+        var last = DupToken.initial
+        for _ in 0..<100_000 { last = try withBuffer(last) { (a) throws(DBError) in try DupToken.after(a) } }
+        #expect(last.count <= 6)
+    }
+}

@@ -36,7 +36,12 @@ enum EnvMethods {
             if flags != 0 && flags != UInt32(DB_FORCESYNC) {
                 ret = ErrorChannel.report(UnsafePointer(dbenv), .illegalFlag("DB_ENV->close"))
             }
-            HandleSlot.box(dbenv).environment.markClosed()
+            do throws(DBError) {
+                try HandleSlot.box(dbenv).environment.close()
+            } catch {
+                let code = ErrorChannel.report(UnsafePointer(dbenv), error)
+                if ret == 0 { ret = code }
+            }
             EnvMethods.release(dbenv)
             return ret
         }

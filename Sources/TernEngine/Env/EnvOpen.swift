@@ -2,12 +2,9 @@
 // checks (__env_open_pp, __env_open_arg), home resolution and DB_CONFIG
 // (__env_config), and the move to the opened phase.
 //
-// This issue builds no region and no subsystem: open validates, applies the
-// configuration, records home and flags, and returns what libdb returns for
-// a fresh environment directory. Since Tern has created nothing, there is no
-// existing environment to join: without DB_CREATE open answers ENOENT, as
-// libdb does in a directory holding no environment. Open creates no file in
-// the home (libdb would create its __db.* region files).
+// After the checks, open creates or joins the region and starts the
+// subsystems the flags ask for (EnvSubsystems.swift). Without DB_CREATE in a
+// home holding no environment it answers ENOENT, silently, as libdb.
 import CBerkeleyDB
 import Glibc
 
@@ -38,9 +35,10 @@ extension Environment {
             config.threadCount = 50
         }
 
-        // Attaching to the environment (see the file comment).
-        if flags & UInt32(DB_CREATE) == 0 { throw DBError(ENOENT) }
-        if flags & UInt32(DB_PRIVATE) == 0 {
+        // A missing home fails where libdb first touches it, its primary
+        // region file __db.001; without DB_CREATE there is no environment to
+        // join there (ENOENT, silently, below).
+        if flags & UInt32(DB_CREATE) != 0 && flags & UInt32(DB_PRIVATE) == 0 {
             // libdb's first file in the home is the primary region __db.001;
             // a missing home fails there.
             let dir = home ?? "."
@@ -55,7 +53,6 @@ extension Environment {
         if flags & UInt32(DB_INIT_CDB) != 0 { flags |= UInt32(DB_INIT_LOCK) }
         config.threadCount = threadTableSize(hasIsAlive: hasIsAlive)
         openFlags = flags
-        phase = .opened
         // The log region starts with libdb's default sizes.
         if isOn(.log) {
             if config.logBufferSize == 0 {
@@ -67,6 +64,8 @@ extension Environment {
                     : EnvironmentConfig.defaultLogFileSize
             }
         }
+        try attachSubsystems()
+        phase = .opened
     }
 
     /// The thread table libdb builds when it creates the environment
@@ -159,10 +158,9 @@ extension Environment {
         }
     }
 
-    /// DB_ENV->remove up to the point where libdb destroys the handle:
-    /// flags, phase, home and DB_CONFIG. There are no Tern region files to
-    /// remove yet. The caller destroys the handle only when this returns
-    /// normally or fails after configuration, as libdb does.
+    /// DB_ENV->remove: flags, phase, home and DB_CONFIG as libdb checks them,
+    /// then the region file goes. The caller destroys the handle only when
+    /// this returns normally or fails after configuration, as libdb does.
     public func remove(home requestedHome: String?, flags requested: UInt32) throws(DBError) {
         let method = "DB_ENV->remove"
         if requested & ~UInt32(DB_FORCE | DB_USE_ENVIRON | DB_USE_ENVIRON_ROOT) != 0 {
@@ -171,5 +169,14 @@ extension Environment {
         try requireNotOpened(method)
         var flags = requested
         try configure(home: requestedHome, flags: &flags, mode: 0)
+        Region.remove(home: home ?? ".")
+    }
+
+    /// DB_ENV->close: the log flushed, every file checkpointed, the
+    /// subsystems detached. The handle is closed whatever this returns.
+    public func close() throws(DBError) {
+        let failure = detachSubsystems()
+        markClosed()
+        if let failure { throw failure }
     }
 }

@@ -33,6 +33,11 @@ public final class Environment {
     public internal(set) var mode: Int32 = 0
     /// Set by set_flags(DB_PANIC_ENVIRONMENT, 1) after open.
     public internal(set) var panicked = false
+    /// The shared subsystems, present between a successful open and close
+    /// (EnvSubsystems.swift). Set once at open, read-only until close.
+    public internal(set) var region: Region?
+    public internal(set) var cache: PageCache?
+    public internal(set) var log: Log?
     /// DB_HOTBACKUP_IN_PROGRESS is a counter in libdb's transaction region.
     var hotBackupCount = 0
     /// A DB_CONFIG replication line (rep_set_*, repmgr_*): `format` is the

@@ -7,6 +7,7 @@
 # non-zero on any failure, including a case that does not build.
 #
 #   bash compat-tests/run.sh [case-name ...]
+#   CASES=compat-tests/pending bash compat-tests/run.sh   (another folder)
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
@@ -16,11 +17,12 @@ mkdir -p "$out"
 export PKG_CONFIG_PATH="$build/lib/pkgconfig"
 tern_flags=$(pkg-config --cflags --libs tern) || { echo "pkg-config tern failed (run make first)"; exit 2; }
 CC=${CC:-cc}
-CFLAGS="-g -O0 -Wall -Wno-unused -pthread"
+CFLAGS="-g -O0 -Wall -Wno-unused -pthread -I$here/include"
 
+casedir=$(cd "${CASES:-$here/cases}" && pwd)
 cases=("$@")
 if [ ${#cases[@]} -eq 0 ]; then
-  for f in "$here"/cases/*.c; do cases+=("$(basename "$f" .c)"); done
+  for f in "$casedir"/*.c; do cases+=("$(basename "$f" .c)"); done
 fi
 
 run_one() { # binary library-path -> prints output and "exit N"
@@ -32,7 +34,7 @@ run_one() { # binary library-path -> prints output and "exit N"
 
 passed=0; failed=0
 for name in "${cases[@]}"; do
-  src="$here/cases/$name.c"
+  src="$casedir/$name.c"
   if ! $CC $CFLAGS -o "$out/$name.libdb" "$src" -ldb 2>"$out/$name.libdb.build"; then
     echo "FAIL $name: does not build against libdb"; sed 's/^/    /' "$out/$name.libdb.build" | head -20
     failed=$((failed+1)); continue

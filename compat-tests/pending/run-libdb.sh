@@ -11,7 +11,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 out="${OUT:-/tmp/tern-pending-out}"
 mkdir -p "$out"
 CC=${CC:-cc}
-CFLAGS="-g -O0 -Wall -Wno-unused -pthread"
+CFLAGS="-g -O0 -Wall -Wno-unused -pthread -I$here/../include"
 
 cases=("$@")
 if [ ${#cases[@]} -eq 0 ]; then

@@ -64,6 +64,10 @@ final class DBBox {
     /// The NULL-terminated name array DB->get_partition_dirs returns (one
     /// malloc'd block), replaced by each set_partition_dirs.
     var partitionDirs: UnsafeMutableRawPointer?
+    /// Handle-owned memory for keys and data DB->get returns (libdb's
+    /// my_rkey / my_rdata), valid until the next call on the handle.
+    var keyBuffer = ReturnBuffer()
+    var dataBuffer = ReturnBuffer()
 
     init(dbp: UnsafeMutablePointer<DB>, database: Database) {
         self.dbp = dbp
@@ -72,6 +76,8 @@ final class DBBox {
     deinit {
         cStrings.freeAll()
         free(partitionDirs)
+        keyBuffer.release()
+        dataBuffer.release()
     }
 }
 
@@ -82,7 +88,7 @@ final class DBBox {
 ///   DB_TXN.mgrp, DB_SITE.env, DB_LOGC.env,
 ///   DB_MPOOLFILE.env, DB_CHANNEL.channel -> their environment's EnvBox
 ///   DB_SEQUENCE.seq_rp                  -> SequenceBox (SequenceBox.swift)
-///   DBC                                 -> reaches its through dbenv
+///   DBC.internal                        -> CursorBox (CursorHandle.swift)
 enum HandleSlot {
     static func box(_ dbenv: UnsafePointer<DB_ENV>) -> EnvBox {
         Unmanaged<EnvBox>.fromOpaque(UnsafeRawPointer(dbenv.pointee.env)!).takeUnretainedValue()

@@ -13,7 +13,9 @@ enum EnvHandle {
     static func create(isPrivateToDB: Bool = false) -> UnsafeMutablePointer<DB_ENV>? {
         guard let raw = calloc(1, MemoryLayout<DB_ENV>.size) else { return nil }
         let dbenv = raw.bindMemory(to: DB_ENV.self, capacity: 1)
-        HandleSlot.attach(EnvBox(dbenv: dbenv, environment: Environment(), isPrivateToDB: isPrivateToDB),
+        let environment = Environment()
+        environment.isPrivateToDatabase = isPrivateToDB
+        HandleSlot.attach(EnvBox(dbenv: dbenv, environment: environment, isPrivateToDB: isPrivateToDB),
                           to: dbenv)
         UnsupportedMethods.install(dbenv)
         tern_install_env_variadics(dbenv)

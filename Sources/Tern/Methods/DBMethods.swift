@@ -21,6 +21,7 @@ enum DBMethods {
         installHash(h)
         installRecnoQueueHeap(h)
         installPartitions(h)
+        DBDataMethods.install(h)
     }
 
     // MARK: - Plumbing
@@ -71,7 +72,12 @@ enum DBMethods {
             if flags != 0 && flags != UInt32(DB_NOSYNC) {
                 ret = ErrorChannel.report(UnsafePointer(dbp.pointee.dbenv), .illegalFlag("DB->close"))
             }
-            HandleSlot.box(dbp).database.markClosed()
+            do throws(DBError) {
+                try HandleSlot.box(dbp).database.close(noSync: flags == UInt32(DB_NOSYNC))
+            } catch {
+                let code = ErrorChannel.report(UnsafePointer(dbp.pointee.dbenv), error)
+                if ret == 0 { ret = code }
+            }
             DBHandle.destroy(dbp)
             return ret
         }

@@ -6,7 +6,9 @@
 // libdb's units, so getters return what libdb's would.
 //
 // Locking rule: as in libdb, configuration happens from one thread before
-// open and is read-only after; data access synchronises in the access method.
+// open and is read-only after. Data access takes the file's tree latch (in the
+// region, shared by every handle and process on the file): shared to read,
+// exclusive to write (DatabaseAccess.swift).
 import CBerkeleyDB
 
 public final class Database {
@@ -22,6 +24,9 @@ public final class Database {
     public var openFlags: UInt32 = 0
     /// Opened inside a transaction (DB->get_transactional).
     public var transactional = false
+    /// The open file and tree; nil before open and after close
+    /// (DatabaseOpen.swift).
+    var opened: OpenedDatabase?
     /// The environment this handle belongs to (a private one when db_create
     /// was given no environment).
     public let environment: Environment

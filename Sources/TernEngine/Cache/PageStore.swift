@@ -15,6 +15,9 @@
 // - `extend()` appends a zeroed page at `lastPage + 1` and returns its
 //   number, pinned for write. Page 0 is the file's meta page; which pages are
 //   free is the access method's business (its free list lives in its pages).
+// - A store always has page 0: whoever opens a new, empty file extends it
+//   once first, so "one all-zero page" is what a fresh store looks like
+//   (Btree.isFresh) and `lastPage` is never ambiguous.
 // - Page numbers past `lastPage` are an error (DB_PAGE_NOTFOUND), never a
 //   crash: a corrupt page pointing anywhere must not take the process down.
 //

@@ -175,6 +175,8 @@ extension Environment {
     /// DB_ENV->close: the log flushed, every file checkpointed, the
     /// subsystems detached. The handle is closed whatever this returns.
     public func close() throws(DBError) {
+        // libdb closes the databases still open in the environment.
+        for database in openDatabases.values { try? database.close(noSync: false) }
         let failure = detachSubsystems()
         markClosed()
         if let failure { throw failure }

@@ -38,6 +38,12 @@ public final class Environment {
     public internal(set) var region: Region?
     public internal(set) var cache: PageCache?
     public internal(set) var log: Log?
+    /// Databases opened in this environment and not yet closed; environment
+    /// close closes them, as libdb's does.
+    var openDatabases: [ObjectIdentifier: Database] = [:]
+    /// The private environment of a database created without one: it has no
+    /// home and its cache is made by the database's open.
+    public var isPrivateToDatabase = false
     /// DB_HOTBACKUP_IN_PROGRESS is a counter in libdb's transaction region.
     var hotBackupCount = 0
     /// A DB_CONFIG replication line (rep_set_*, repmgr_*): `format` is the

@@ -115,3 +115,26 @@ struct BtreeMeta {
         page.set32(124, BtreeMeta.checksum(p))
     }
 }
+
+extension Btree {
+    /// The page size recorded in an existing file's meta page, read before the
+    /// file is opened in the cache (which needs it). nil for an empty file;
+    /// a file too short or not a Tern Btree is "unexpected file type".
+    public static func recordedPageSize(path: String, name: String?) throws(DBError) -> Int? {
+        let fd = Glibc.open(path, O_RDONLY)
+        guard fd >= 0 else { let e = errno; throw DBError(e, "\(path): \(String(cString: strerror(e)))") }
+        defer { Glibc.close(fd) }
+        var header = [UInt8](repeating: 0, count: 128)
+        let n = header.withUnsafeMutableBytes { pread(fd, $0.baseAddress, 128, 0) }
+        if n == 0 { return nil }
+        guard n == 128 else { throw BtreeMeta.notABtree(name) }
+        let (recognised, size) = header.withUnsafeBytes { raw -> (Bool, Int) in
+            let page = BtreePage(raw: UnsafeMutableRawPointer(mutating: raw.baseAddress!), size: 128, pgno: 0)
+            let ok = page.kindByte == PageKind.meta.rawValue && page.u32(16) == BtreeMeta.magic
+                && page.u32(20) == BtreeMeta.access
+            return (ok, Int(page.u32(28)))
+        }
+        guard recognised, size >= 512, size <= 65536, size & (size - 1) == 0 else { throw BtreeMeta.notABtree(name) }
+        return size
+    }
+}

@@ -1,0 +1,44 @@
+// DBC handles: allocation, the box in DBC.internal (a member libdb uses only
+// internally), release.
+import CBerkeleyDB
+import Glibc
+import TernEngine
+
+final class CursorBox {
+    let cursor: DatabaseCursor
+    /// Handle-owned memory for returned keys and data, as libdb's cursors own.
+    var keyBuffer = ReturnBuffer()
+    var dataBuffer = ReturnBuffer()
+
+    init(cursor: DatabaseCursor) { self.cursor = cursor }
+    deinit {
+        keyBuffer.release()
+        dataBuffer.release()
+    }
+}
+
+enum CursorHandle {
+    static func create(_ cursor: DatabaseCursor, on dbp: UnsafeMutablePointer<DB>) -> UnsafeMutablePointer<DBC>? {
+        guard let raw = calloc(1, MemoryLayout<DBC>.size) else { return nil }
+        let dbc = raw.bindMemory(to: DBC.self, capacity: 1)
+        dbc.pointee.dbp = dbp
+        dbc.pointee.dbenv = dbp.pointee.dbenv
+        dbc.pointee.env = dbp.pointee.env
+        dbc.pointee.dbtype = DB_BTREE
+        dbc.pointee.internal = OpaquePointer(Unmanaged.passRetained(CursorBox(cursor: cursor)).toOpaque())
+        UnsupportedMethods.install(dbc)
+        CursorMethods.install(dbc)
+        return dbc
+    }
+
+    static func box(_ dbc: UnsafeMutablePointer<DBC>) -> CursorBox {
+        Unmanaged<CursorBox>.fromOpaque(UnsafeRawPointer(dbc.pointee.internal)!).takeUnretainedValue()
+    }
+
+    static func destroy(_ dbc: UnsafeMutablePointer<DBC>) {
+        if let raw = dbc.pointee.internal {
+            Unmanaged<CursorBox>.fromOpaque(UnsafeRawPointer(raw)).release()
+        }
+        free(dbc)
+    }
+}

@@ -1,0 +1,8 @@
+// The types of the records Tern writes to the log (the log itself reserves
+// types at and above LogRecordType.reservedBase for its own headers).
+public enum TernLogRecord {
+    /// A CommitRecord: one transaction's write set with before-images.
+    public static let commit: UInt32 = 1
+    /// A FileRegistration: names a database file for later commit records.
+    public static let fileRegistration: UInt32 = 2
+}

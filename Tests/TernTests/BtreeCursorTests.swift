@@ -242,11 +242,130 @@ import Testing
         try tree.delete(bytes(format5(0)))
         #expect(try c.recordNumber() == 3)
         try c.delete()
-        #expect(errorCode { () throws(DBError) in _ = try c.recordNumber() } == DB_KEYEMPTY)
+        // libdb: a deleted entry has no record number (DB_NOTFOUND).
+        #expect(errorCode { () throws(DBError) in _ = try c.recordNumber() } == DB_NOTFOUND)
         #expect(errorCode { () throws(DBError) in _ = try tree.cursor().recordNumber() } == EINVAL)
         _ = try tree.verify()
         let (_, plain) = try makeTree()
         #expect(errorCode { () throws(DBError) in try plain.cursor().get(.setRecno(1)) } == EINVAL)
+    }
+}
+
+extension BtreeCursorTests {
+    /// libdb keeps a deleted item on its page while a cursor refers to it; a
+    /// put of the same entry reuses the slot and un-deletes the cursor.
+    @Test func deletedEntryWrittenAgainIsCurrentAgain() throws {
+        let tree = try abc()
+        let c = tree.cursor()
+        try c.get(.set, key: bytes("b"))
+        try c.delete()
+        #expect(errorCode { () throws(DBError) in try c.get(.current) } == DB_KEYEMPTY)
+        try tree.put(bytes("b"), bytes("b2"))
+        #expect(try c.get(.current) == (bytes("b"), bytes("b2")))
+        try c.delete()   // live again, so deletable again
+        #expect(errorCode { () throws(DBError) in _ = try tree.get(bytes("b")) } == DB_NOTFOUND)
+
+        // Sorted duplicates: the same pair comes back; another one does not.
+        let (_, sorted) = try makeTree(BtreeOptions(flags: .dupSort))
+        for d in ["1", "2", "3"] { try sorted.put(bytes("k"), bytes(d)) }
+        let s = sorted.cursor()
+        try s.get(.getBoth, key: bytes("k"), data: bytes("2"))
+        try s.delete()
+        try sorted.put(bytes("k"), bytes("25"))
+        #expect(errorCode { () throws(DBError) in try s.get(.current) } == DB_KEYEMPTY)
+        try sorted.put(bytes("k"), bytes("2"))
+        #expect(try s.get(.current).data == bytes("2"))
+
+        // Unsorted duplicates: a re-added duplicate is a new one.
+        let (_, unsorted) = try makeTree(BtreeOptions(flags: .dup))
+        for d in ["1", "2"] { try unsorted.put(bytes("k"), bytes(d)) }
+        let u = unsorted.cursor()
+        try u.get(.getBoth, key: bytes("k"), data: bytes("2"))
+        try u.delete()
+        try unsorted.put(bytes("k"), bytes("2"))
+        #expect(errorCode { () throws(DBError) in try u.get(.current) } == DB_KEYEMPTY)
+    }
+
+    /// Unsorted duplicates: another cursor's delete marks a cursor deleted at
+    /// once, and new duplicates sort around the deleted position as libdb
+    /// places them (appended after it, prepended before it, a positional
+    /// put right next to the putting cursor), never taking its token.
+    @Test func deletedUnsortedDuplicateKeepsItsSlot() throws {
+        let (_, tree) = try makeTree(BtreeOptions(flags: .dup))
+        for d in ["a", "b"] { try tree.put(bytes("k"), bytes(d)) }
+        let c = tree.cursor(), c2 = tree.cursor()
+        try c.get(.getBoth, key: bytes("k"), data: bytes("b"))
+        try c2.get(.getBoth, key: bytes("k"), data: bytes("b"))
+        try c2.delete()
+        try tree.put(bytes("k"), bytes("c"))            // appended after b's slot
+        #expect(errorCode { () throws(DBError) in try c.get(.current) } == DB_KEYEMPTY)
+        #expect(try c.get(.next).data == bytes("c"))
+        // c2 still holds b's slot: a positional put after "a" lands before it.
+        let w = tree.cursor()
+        try w.get(.getBoth, key: bytes("k"), data: bytes("a"))
+        try w.put(key: nil, data: bytes("a2"), .after)
+        #expect(try c2.get(.prev).data == bytes("a2"))
+        var out: [[UInt8]] = []
+        let scan = tree.cursor()
+        while let (_, d) = try? scan.get(.next) { out.append(d) }
+        #expect(out == ["a", "a2", "c"].map(bytes))
+    }
+
+    /// A failure inside the caller's closure (DB_BUFFER_SMALL) leaves the
+    /// cursor where it was.
+    @Test func failedDeliveryKeepsPosition() throws {
+        let tree = try abc()
+        let c = tree.cursor()
+        try c.get(.set, key: bytes("a"))
+        #expect(errorCode { () throws(DBError) in
+            try c.get(.next) { (_, _) throws(DBError) in throw DBError(DB_BUFFER_SMALL) }
+        } == DB_BUFFER_SMALL)
+        #expect(try c.get(.current).key == bytes("a"))
+        let fresh = tree.cursor()
+        #expect(errorCode { () throws(DBError) in
+            try fresh.get(.first) { (_, _) throws(DBError) in throw DBError(DB_BUFFER_SMALL) }
+        } == DB_BUFFER_SMALL)
+        #expect(!fresh.isInitialized)
+    }
+
+    @Test func overwriteDup() throws {
+        // Sorted: an equal pair is replaced (here, under a case-insensitive
+        // duplicate comparator, by the new spelling); a new one is inserted.
+        let nocase: BtreeCompare = { a, b in Int32(lexCompare(a.map { $0 | 0x20 }, b.map { $0 | 0x20 })) }
+        let (_, sorted) = try makeTree(BtreeOptions(flags: .dupSort, dupCompare: nocase))
+        try sorted.put(bytes("k"), bytes("x"))
+        let c = sorted.cursor()
+        try c.put(key: bytes("k"), data: bytes("X"), .overwriteDup)
+        #expect(try c.get(.current).data == bytes("X"))
+        try c.put(key: bytes("k"), data: bytes("y"), .overwriteDup)
+        #expect(try c.count() == 2)
+        #expect(errorCode { () throws(DBError) in try c.put(key: bytes("k"), data: bytes("Y"), .keyLast) } == DB_KEYEXIST)
+        // Unsorted: appended like DB_KEYLAST.
+        let (_, unsorted) = try makeTree(BtreeOptions(flags: .dup))
+        try unsorted.put(bytes("k"), bytes("a"))
+        let u = unsorted.cursor()
+        try u.put(key: bytes("k"), data: bytes("a"), .overwriteDup)
+        #expect(try u.count() == 2)
+        #expect(try u.get(.prevDup).data == bytes("a"))
+        // Plain: overwrite.
+        let plain = try abc()
+        try plain.cursor().put(key: bytes("b"), data: bytes("B"), .overwriteDup)
+        #expect(try plain.get(bytes("b")) == bytes("B"))
+    }
+
+    /// An overwrite under a custom key comparator keeps the stored key's
+    /// spelling, as libdb replaces only the data.
+    @Test func overwriteKeepsStoredKey() throws {
+        let nocase: BtreeCompare = { a, b in Int32(lexCompare(a.map { $0 | 0x20 }, b.map { $0 | 0x20 })) }
+        let (_, tree) = try makeTree(BtreeOptions(compare: nocase))
+        try tree.put(bytes("Apple"), bytes("1"))
+        try tree.put(bytes("apple"), bytes("2"))
+        let c = tree.cursor()
+        #expect(try c.get(.first) == (bytes("Apple"), bytes("2")))
+        try c.put(key: bytes("APPLE"), data: bytes("3"), .keyLast)
+        #expect(try c.get(.current) == (bytes("Apple"), bytes("3")))
+        try c.put(key: nil, data: bytes("4"), .current)
+        #expect(try c.get(.first) == (bytes("Apple"), bytes("4")))
     }
 }
 

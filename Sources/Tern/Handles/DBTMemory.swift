@@ -47,6 +47,12 @@ enum DBTMemory {
         return UnsafeRawBufferPointer(start: data, count: Int(dbt.pointee.size))
     }
 
+    /// The flags and lengths of a DBT, for the engine's argument checks.
+    static func shape(_ dbt: UnsafePointer<DBT>) -> ItemShape {
+        ItemShape(flags: dbt.pointee.flags, size: dbt.pointee.size, ulen: dbt.pointee.ulen,
+                  doff: dbt.pointee.doff, dlen: dbt.pointee.dlen)
+    }
+
     /// Copies `item` into `dbt` following its flags; returns 0,
     /// DB_BUFFER_SMALL, ENOMEM (reported on the channel, as libdb) or EINVAL.
     static func give(_ item: UnsafeRawBufferPointer, to dbt: UnsafeMutablePointer<DBT>,

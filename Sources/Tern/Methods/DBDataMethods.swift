@@ -11,9 +11,12 @@ enum DBDataMethods {
             guard let dbp else { return EINVAL }
             if txn != nil { return Unsupported.report(dbp, "DB->open in a transaction") }
             let options = DBDataMethods.comparators(dbp)
-            return DBMethods.call(dbp) { db in
-                try db.open(file: file.map { String(cString: $0) }, database: database.map { String(cString: $0) },
-                            type: type, flags: flags, mode: mode, options: options)
+            let dbenv = UnsafePointer(dbp.pointee.dbenv)
+            return DBMethods.call(dbp) { db throws(DBError) in
+                let notices = try db.open(file: file.map { String(cString: $0) },
+                                          database: database.map { String(cString: $0) },
+                                          type: type, flags: flags, mode: mode, options: options)
+                for notice in notices { _ = ErrorChannel.report(dbenv, DBError(0, notice)) }
             }
         }
         h.pointee.get = { dbp, txn, key, data, flags in
@@ -21,17 +24,15 @@ enum DBDataMethods {
             if txn != nil { return Unsupported.report(dbp, "DB->get in a transaction") }
             let box = HandleSlot.box(dbp)
             let dbenv = UnsafePointer(dbp.pointee.dbenv)
-            let op = flags & ~UInt32(DB_RMW | DB_READ_COMMITTED | DB_READ_UNCOMMITTED | DB_IGNORE_LEASE)
             var ret: Int32 = 0
             let code = DBMethods.call(dbp) { db throws(DBError) in
-                switch op {
-                case 0, UInt32(DB_GET_BOTH):
-                    let both = op == UInt32(DB_GET_BOTH) ? DBTMemory.bytes(of: data) : nil
-                    ret = try db.get(key: DBTMemory.bytes(of: key), data: both) { (v) throws(DBError) in
-                        try v.withBytes { DBTMemory.give($0, to: data, buffer: &box.dataBuffer, dbenv: dbenv) }
+                let request = try db.checkGet(flags: flags, key: DBTMemory.shape(key), data: DBTMemory.shape(data))
+                ret = try db.get(request, key: DBTMemory.bytes(of: key), data: DBTMemory.bytes(of: data)) { (k, v) throws(DBError) in
+                    if let k {
+                        let r = try k.withBytes { DBTMemory.give($0, to: key, buffer: &box.keyBuffer, dbenv: dbenv) }
+                        if r != 0 { return r }
                     }
-                default:
-                    throw DBError.illegalFlag("DB->get")
+                    return try v.withBytes { DBTMemory.give($0, to: data, buffer: &box.dataBuffer, dbenv: dbenv) }
                 }
             }
             return code != 0 ? code : ret
@@ -39,48 +40,34 @@ enum DBDataMethods {
         h.pointee.exists = { dbp, txn, key, flags in
             guard let dbp, let key else { return EINVAL }
             if txn != nil { return Unsupported.report(dbp, "DB->exists in a transaction") }
-            if flags & ~UInt32(DB_RMW | DB_READ_COMMITTED | DB_READ_UNCOMMITTED) != 0 {
-                return ErrorChannel.report(UnsafePointer(dbp.pointee.dbenv), .illegalFlag("DB->exists"))
+            return DBMethods.call(dbp) { db throws(DBError) in
+                // libdb's DB->exists is DB->get into a DBT that takes no bytes.
+                let getFlags = try db.checkExists(flags: flags)
+                let nothing = ItemShape(flags: UInt32(DB_DBT_PARTIAL | DB_DBT_USERMEM))
+                _ = try db.checkGet(flags: getFlags, key: DBTMemory.shape(key), data: nothing)
+                try db.exists(key: DBTMemory.bytes(of: key))
             }
-            return DBMethods.call(dbp) { db in try db.exists(key: DBTMemory.bytes(of: key)) }
         }
         h.pointee.put = { dbp, txn, key, data, flags in
             guard let dbp, let key, let data else { return EINVAL }
             if txn != nil { return Unsupported.report(dbp, "DB->put in a transaction") }
             let autoCommit = flags & UInt32(DB_AUTO_COMMIT) != 0 || DBDataMethods.isAutoCommit(dbp)
-            let op = flags & ~UInt32(DB_AUTO_COMMIT)
-            switch op {
-            case 0, UInt32(DB_NOOVERWRITE), UInt32(DB_NODUPDATA), UInt32(DB_OVERWRITE_DUP),
-                 UInt32(DB_NOOVERWRITE | DB_OVERWRITE_DUP):
-                break
-            default:
-                return ErrorChannel.report(UnsafePointer(dbp.pointee.dbenv), .illegalFlag("DB->put"))
-            }
-            return DBMethods.call(dbp) { db in
-                let keyBytes = DBTMemory.bytes(of: key)
-                if data.pointee.flags & UInt32(DB_DBT_PARTIAL) != 0 {
-                    let old: [UInt8]? = try? db.get(key: keyBytes, data: nil) { (v) throws(DBError) in try v.bytes() }
-                    let spliced = Database.partialPut(old: old ?? [], offset: Int(data.pointee.doff),
-                                                      length: Int(data.pointee.dlen), data: Array(DBTMemory.bytes(of: data)))
-                    try spliced.withUnsafeBytes { bytes in
-                        try db.put(key: keyBytes, data: bytes, noOverwrite: op & UInt32(DB_NOOVERWRITE) != 0,
-                                   noDupData: op == UInt32(DB_NODUPDATA), autoCommit: autoCommit)
-                    }
-                } else {
-                    try db.put(key: keyBytes, data: DBTMemory.bytes(of: data),
-                               noOverwrite: op & UInt32(DB_NOOVERWRITE) != 0,
-                               noDupData: op == UInt32(DB_NODUPDATA), autoCommit: autoCommit)
-                }
+            return DBMethods.call(dbp) { db throws(DBError) in
+                let request = try db.checkPut(flags: flags, key: DBTMemory.shape(key), data: DBTMemory.shape(data))
+                let partial = data.pointee.flags & UInt32(DB_DBT_PARTIAL) != 0
+                    ? (offset: Int(data.pointee.doff), length: Int(data.pointee.dlen)) : nil
+                try db.put(key: DBTMemory.bytes(of: key), data: DBTMemory.bytes(of: data), request,
+                           partial: partial, autoCommit: autoCommit)
             }
         }
         h.pointee.del = { dbp, txn, key, flags in
             guard let dbp, let key else { return EINVAL }
             if txn != nil { return Unsupported.report(dbp, "DB->del in a transaction") }
-            if flags & ~UInt32(DB_AUTO_COMMIT) != 0 {
-                return ErrorChannel.report(UnsafePointer(dbp.pointee.dbenv), .illegalFlag("DB->del"))
-            }
             let autoCommit = flags & UInt32(DB_AUTO_COMMIT) != 0 || DBDataMethods.isAutoCommit(dbp)
-            return DBMethods.call(dbp) { db in try db.delete(key: DBTMemory.bytes(of: key), autoCommit: autoCommit) }
+            return DBMethods.call(dbp) { db throws(DBError) in
+                try db.checkDelete(flags: flags, key: DBTMemory.shape(key))
+                try db.delete(key: DBTMemory.bytes(of: key), autoCommit: autoCommit)
+            }
         }
         h.pointee.sync = { dbp, flags in
             guard let dbp else { return EINVAL }
@@ -90,12 +77,11 @@ enum DBDataMethods {
         h.pointee.cursor = { dbp, txn, out, flags in
             guard let dbp, let out else { return EINVAL }
             if txn != nil { return Unsupported.report(dbp, "DB->cursor in a transaction") }
-            let allowed = UInt32(DB_CURSOR_BULK | DB_READ_COMMITTED | DB_READ_UNCOMMITTED | DB_WRITECURSOR | DB_TXN_SNAPSHOT)
-            if flags & ~allowed != 0 {
-                return ErrorChannel.report(UnsafePointer(dbp.pointee.dbenv), .illegalFlag("DB->cursor"))
-            }
             var cursor: DatabaseCursor?
-            let code = DBMethods.call(dbp) { db in cursor = try db.cursor() }
+            let code = DBMethods.call(dbp) { db throws(DBError) in
+                try db.checkCursor(flags: flags)
+                cursor = try db.cursor()
+            }
             guard code == 0, let cursor else { return code }
             guard let dbc = CursorHandle.create(cursor, on: dbp) else { return ENOMEM }
             out.pointee = dbc

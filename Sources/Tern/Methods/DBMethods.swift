@@ -22,6 +22,7 @@ enum DBMethods {
         installRecnoQueueHeap(h)
         installPartitions(h)
         DBDataMethods.install(h)
+        DBFileMethods.install(h)
     }
 
     // MARK: - Plumbing

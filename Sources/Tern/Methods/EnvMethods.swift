@@ -8,6 +8,7 @@ enum EnvMethods {
     static func install(_ h: UnsafeMutablePointer<DB_ENV>) {
         installChannels(h)
         EnvConfigMethods.install(h)
+        EnvDatabaseMethods.install(h)
         HandleSlot.box(h).environment.messageHandler = { text in ErrorChannel.message(UnsafePointer(h), text) }
         // open validates and applies configuration only; see EnvOpen.swift.
         h.pointee.open = { dbenv, home, flags, mode in

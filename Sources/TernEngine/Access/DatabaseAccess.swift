@@ -27,58 +27,107 @@ extension Database {
     var isReadOnly: Bool { openFlags & UInt32(DB_RDONLY) != 0 }
 
     func requireWritable(_ method: String) throws(DBError) {
-        if isReadOnly { throw DBError(EACCES, "BDB0111 \(method): attempt to modify a read-only database") }
+        if isReadOnly { throw Self.readOnly(method) }
     }
 
-    /// DB->get: `key`'s first item, or with `data` (DB_GET_BOTH) the pair;
-    /// `body` sees the value in place under the shared latch.
-    public func get<R>(key: UnsafeRawBufferPointer, data: UnsafeRawBufferPointer?,
-                       _ body: (BtreeValue) throws(DBError) -> R) throws(DBError) -> R {
+    /// DB->get after `checkGet`: `body` sees the entry in place under the
+    /// shared latch — the key only for DB_SET_RECNO (the one lookup that
+    /// returns a key), the data always (DB_GET_BOTH returns the stored item,
+    /// which a custom duplicate comparison may make differ from `data`).
+    public func get<R>(_ request: GetRequest, key: UnsafeRawBufferPointer, data: UnsafeRawBufferPointer,
+                       _ body: (BtreeValue?, BtreeValue) throws(DBError) -> R) throws(DBError) -> R {
         let o = try openTree("DB->get")
         o.latch.lockShared()
         defer { o.latch.unlock() }
-        if let data {
-            return try o.tree.cursor().get(.getBoth, key: key, data: data) { (_, v) throws(DBError) in try body(v) }
+        switch request {
+        case .key:
+            return try o.tree.get(key) { (v) throws(DBError) in try body(nil, v) }
+        case .both:
+            return try o.tree.cursor().get(.getBoth, key: key, data: data) { (_, v) throws(DBError) in try body(nil, v) }
+        case .recordNumber:
+            let recno = try Self.recordNumber(key)
+            return try o.tree.cursor().get(.setRecno(recno)) { (k, v) throws(DBError) in try body(k, v) }
         }
-        return try o.tree.get(key, body)
     }
 
-    /// DB->exists: 0 or DB_NOTFOUND, as a thrown error.
+    /// libdb's __ram_getno: a record number key is exactly a db_recno_t
+    /// (native byte order), never 0.
+    static func recordNumber(_ key: UnsafeRawBufferPointer) throws(DBError) -> UInt32 {
+        guard key.count == MemoryLayout<UInt32>.size else { throw .invalid("BDB1001 illegal record number size") }
+        let recno = key.loadUnaligned(as: UInt32.self)
+        if recno == 0 { throw .invalid("BDB1002 illegal record number of 0") }
+        return recno
+    }
+
+    /// DB->exists after `checkExists` and `checkGet`: 0 or DB_NOTFOUND, thrown.
     public func exists(key: UnsafeRawBufferPointer) throws(DBError) {
-        try get(key: key, data: nil) { (_) throws(DBError) in () }
+        let empty = UnsafeRawBufferPointer(start: nil, count: 0)
+        try get(.key, key: key, data: empty) { (_, _) throws(DBError) in () }
     }
 
-    /// DB->put with 0, DB_NOOVERWRITE or DB_NODUPDATA (and DB_OVERWRITE_DUP,
-    /// which libdb accepts and which changes nothing for these trees).
-    public func put(key: UnsafeRawBufferPointer, data: UnsafeRawBufferPointer, noOverwrite: Bool,
-                    noDupData: Bool, autoCommit: Bool) throws(DBError) {
+    /// DB->put after `checkPut`. `partial` is a DB_DBT_PARTIAL data DBT's
+    /// (doff, dlen): `data` replaces that range of the current item (an
+    /// absent item reads as empty), under the same latch as the write.
+    public func put(key: UnsafeRawBufferPointer, data: UnsafeRawBufferPointer, _ request: PutRequest,
+                    partial: (offset: Int, length: Int)? = nil, autoCommit: Bool) throws(DBError) {
         let o = try openTree("DB->put")
         try requireWritable("DB->put")
         o.latch.lockExclusive()
         defer { o.latch.unlock() }
+        if let partial {
+            // checkPut refuses partial puts with duplicates, so the key has
+            // at most one item.
+            let old = (try? o.tree.get(Array(key))) ?? []
+            let spliced = Self.partialPut(old: old, offset: partial.offset, length: partial.length, data: Array(data))
+            try withBuffer(spliced) { (d) throws(DBError) in try put(o, key: key, data: d, request, autoCommit: autoCommit) }
+        } else {
+            try put(o, key: key, data: data, request, autoCommit: autoCommit)
+        }
+    }
+
+    /// The write itself, the latch held exclusively.
+    private func put(_ o: OpenedDatabase, key: UnsafeRawBufferPointer, data: UnsafeRawBufferPointer,
+                     _ request: PutRequest, autoCommit: Bool) throws(DBError) {
+        // DB_OVERWRITE_DUP in a sorted set: the stored item equal to `data`
+        // under the duplicate comparison, replaced rather than refused.
+        var replaced: [UInt8]?
+        if request == .overwriteDup {
+            replaced = try? o.tree.cursor().get(.getBoth, key: key, data: data) { (_, v) throws(DBError) in try v.bytes() }
+        }
         guard let log = environment.log else {
+            if let replaced {
+                let c = o.tree.cursor()
+                _ = try c.get(.getBoth, key: Array(key), data: replaced)
+                try c.delete()
+                try o.tree.put(key: key, data: data)
+                return
+            }
             var flags: BtreePutFlags = []
-            if noOverwrite { flags.insert(.noOverwrite) }
-            if noDupData { flags.insert(.noDupData) }
+            if request == .noOverwrite { flags.insert(.noOverwrite) }
+            if request == .noDupData { flags.insert(.noDupData) }
             try o.tree.put(key: key, data: data, flags: flags)
             return
         }
         let keyBytes = Array(key)
-        let op: CommitRecord.Operation
+        var ops: [CommitRecord.Operation] = []
         if o.tree.hasDups {
-            if noOverwrite, (try? o.tree.get(key) { (_) throws(DBError) in () }) != nil { throw DBError(DB_KEYEXIST) }
-            if o.tree.sorted, try o.tree.contains(key: keyBytes, data: Array(data)) {
-                throw DBError(DB_KEYEXIST, noDupData ? nil : "BDB0696 Duplicate data items are not supported with sorted data")
+            if request == .noOverwrite, (try? o.tree.get(key) { (_) throws(DBError) in () }) != nil {
+                throw DBError(DB_KEYEXIST)
             }
-            op = .init(kind: .putDuplicate, fileID: o.logFileID, key: keyBytes, data: Array(data), before: nil)
+            if let replaced {
+                ops.append(.init(kind: .deleteDuplicate, fileID: o.logFileID, key: keyBytes, data: replaced, before: replaced))
+            } else if o.tree.sorted, try o.tree.contains(key: keyBytes, data: Array(data)) {
+                throw DBError(DB_KEYEXIST, request == .noDupData ? nil
+                              : "BDB0696 Duplicate data items are not supported with sorted data")
+            }
+            ops.append(.init(kind: .putDuplicate, fileID: o.logFileID, key: keyBytes, data: Array(data), before: nil))
         } else {
-            if noDupData { throw .illegalFlag("DB->put") }
             let before = try? o.tree.get(keyBytes)
-            if noOverwrite && before != nil { throw DBError(DB_KEYEXIST) }
-            op = .init(kind: .put, fileID: o.logFileID, key: keyBytes, data: Array(data), before: before)
+            if request == .noOverwrite && before != nil { throw DBError(DB_KEYEXIST) }
+            ops.append(.init(kind: .put, fileID: o.logFileID, key: keyBytes, data: Array(data), before: before))
         }
-        try commit([op], to: log, autoCommit: autoCommit)
-        try Self.apply(op, to: o.tree)
+        try commit(ops, to: log, autoCommit: autoCommit)
+        for op in ops { try Self.apply(op, to: o.tree) }
     }
 
     /// DB->del: the key and all its duplicates; DB_NOTFOUND if absent.

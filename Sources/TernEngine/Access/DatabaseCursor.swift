@@ -9,6 +9,27 @@
 import CBerkeleyDB
 import Glibc
 
+/// What DBC->get reads, decoded by `checkGet`.
+public enum CursorRead: Sendable, Equatable {
+    /// A positioning get (DB_SET_RECNO's number is read from the key at
+    /// get time, as libdb's __ram_getno: `.setRecno` carries a placeholder).
+    case entry(BtreeGetOp)
+    /// DB_GET_RECNO: the current entry's record number, returned as data.
+    case recordNumber
+}
+
+/// A checked DBC->get: the read, and which of the caller's DBTs it writes.
+public struct CursorGetPlan: Sendable, Equatable {
+    public let read: CursorRead
+    /// libdb's DB_RETURNS_A_KEY: not for DB_SET / DB_GET_BOTH(_RANGE) with
+    /// the default key comparator (the caller's key is the stored one);
+    /// under a custom comparator the stored key is returned.
+    public let returnsKey: Bool
+    /// DB_GET_BOTH leaves the data alone unless a custom duplicate
+    /// comparator may match different bytes.
+    public let returnsData: Bool
+}
+
 /// A cursor on an open database: a BtreeCursor whose calls take the tree
 /// latch, and whose writes go through the log like DB->put's.
 /// Used by one thread at a time (libdb's rule for DBC handles).
@@ -27,6 +48,181 @@ public final class DatabaseCursor {
     public func duplicate(keepPosition: Bool) -> DatabaseCursor {
         DatabaseCursor(database: database, opened: opened,
                        cursor: keepPosition ? cursor.duplicate() : opened.tree.cursor())
+    }
+
+    public var isInitialized: Bool { cursor.isInitialized }
+
+    static func locking(_ method: String) -> DBError {
+        .invalid("BDB0056 \(method): DB_READ_COMMITTED, DB_READ_UNCOMMITTED and DB_RMW require locking")
+    }
+
+    // MARK: Argument checks (db_iface.c), in libdb's order
+
+    /// DBC->get's checks (__dbc_get_pp, __dbc_get_arg).
+    public func checkGet(flags requested: UInt32, key: ItemShape, data: ItemShape) throws(DBError) -> CursorGetPlan {
+        let method = "DBcursor->get"
+        var flags = requested & ~UInt32(DB_IGNORE_LEASE)
+        let isolation = UInt32(DB_READ_COMMITTED | DB_READ_UNCOMMITTED | DB_RMW)
+        var dirty = false
+        if flags & isolation != 0 {
+            if !database.lockingOn { throw Self.locking(method) }
+            dirty = flags & UInt32(DB_READ_UNCOMMITTED) != 0
+            flags &= ~isolation
+        }
+        let bulk = UInt32(DB_MULTIPLE | DB_MULTIPLE_KEY)
+        let multi = flags & bulk != 0
+        if flags & bulk == bulk { throw .illegalFlagCombination(method) }
+        flags &= ~bulk
+        let tree = opened.tree
+        let read: CursorRead
+        switch Int32(bitPattern: flags) {
+        case DB_CONSUME, DB_CONSUME_WAIT:
+            if dirty { throw .invalid("BDB0619 DB_READ_UNCOMMITTED is not supported with DB_CONSUME or DB_CONSUME_WAIT") }
+            throw .illegalFlag(method)   // Queue only
+        case DB_CURRENT: read = .entry(.current)
+        case DB_FIRST: read = .entry(.first)
+        case DB_NEXT: read = .entry(.next)
+        case DB_NEXT_DUP: read = .entry(.nextDup)
+        case DB_NEXT_NODUP: read = .entry(.nextNoDup)
+        case DB_LAST, DB_PREV, DB_PREV_DUP, DB_PREV_NODUP:
+            if multi { throw .illegalFlagCombination(method) }
+            let ops: [Int32: BtreeGetOp] = [DB_LAST: .last, DB_PREV: .prev, DB_PREV_DUP: .prevDup, DB_PREV_NODUP: .prevNoDup]
+            read = .entry(ops[Int32(bitPattern: flags)]!)
+        case DB_GET_BOTH: read = .entry(.getBoth)
+        case DB_GET_BOTH_RANGE: read = .entry(.getBothRange)
+        case DB_SET: read = .entry(.set)
+        case DB_SET_RANGE: read = .entry(.setRange)
+        case DB_GET_RECNO:
+            guard tree.recnum else { throw .illegalFlag(method) }
+            read = .recordNumber
+        case DB_SET_RECNO:
+            guard tree.recnum else { throw .illegalFlag(method) }
+            read = .entry(.setRecno(0))
+        default:
+            throw .illegalFlag(method)
+        }
+        try database.checkItem("key", key, checkThread: false)
+        if data.has(DB_DBT_READONLY) { throw .invalid("BDB0620 DB_DBT_READONLY should not be set on data DBT.") }
+        try database.checkItem("data", data, checkThread: false)
+        if multi {
+            if !data.has(DB_DBT_USERMEM) { throw .invalid("BDB0621 DB_MULTIPLE/DB_MULTIPLE_KEY require DB_DBT_USERMEM be set") }
+            if key.has(DB_DBT_PARTIAL) || data.has(DB_DBT_PARTIAL) {
+                throw .invalid("BDB0622 DB_MULTIPLE/DB_MULTIPLE_KEY do not support DB_DBT_PARTIAL")
+            }
+            if data.ulen < 1024 || Int(data.ulen) < tree.pageSize || data.ulen % 1024 != 0 {
+                throw .invalid("BDB0623 DB_MULTIPLE/DB_MULTIPLE_KEY buffers must be aligned, at least page size and multiples of 1KB")
+            }
+        }
+        if key.has(DB_DBT_PARTIAL), case .entry(let op) = read, op == .getBoth || op == .getBothRange || op == .set {
+            throw .invalid("BDB0710 Invalid positioning flag combined with DB_DBT_PARTIAL")
+        }
+        if !cursor.isInitialized {
+            switch read {
+            case .recordNumber, .entry(.current), .entry(.nextDup), .entry(.prevDup): throw BtreeCursor.invalidPosition()
+            default: break
+            }
+        }
+        if multi { throw .notSupported("DBcursor->get with DB_MULTIPLE or DB_MULTIPLE_KEY") }
+        var returnsKey = true, returnsData = true
+        if case .entry(let op) = read {
+            switch op {
+            case .set, .getBothRange: returnsKey = tree.keyCompare != nil
+            case .getBoth:
+                returnsKey = tree.keyCompare != nil
+                returnsData = tree.sorted && tree.dupCompare != nil
+            default: break
+            }
+        }
+        return CursorGetPlan(read: read, returnsKey: returnsKey, returnsData: returnsData)
+    }
+
+    /// DBC->put's checks (__dbc_put_pp, __dbc_put_arg).
+    public func checkPut(flags: UInt32, key: ItemShape?, data: ItemShape) throws(DBError) -> BtreePutOp {
+        let method = "DBcursor->put"
+        try database.requireWritable(method)
+        let tree = opened.tree
+        let op: BtreePutOp
+        var keyUsed = false
+        switch Int32(bitPattern: flags) {
+        case DB_AFTER, DB_BEFORE:
+            // Only with unsorted duplicates.
+            guard tree.tokens else { throw .illegalFlag(method) }
+            op = flags == UInt32(DB_AFTER) ? .after : .before
+        case DB_CURRENT: op = .current
+        case DB_NODUPDATA:
+            guard tree.sorted else { throw .illegalFlag(method) }
+            op = .noDupData; keyUsed = true
+        case DB_KEYFIRST: op = .keyFirst; keyUsed = true
+        case DB_KEYLAST: op = .keyLast; keyUsed = true
+        case DB_OVERWRITE_DUP: op = .overwriteDup; keyUsed = true
+        default: throw .illegalFlag(method)
+        }
+        if keyUsed {
+            guard let key else { throw DBError(EINVAL) }   // libdb would dereference NULL
+            try database.checkItem("key", key, checkThread: false)
+        }
+        try database.checkItem("data", data, checkThread: false)
+        if keyUsed, let key, key.has(DB_DBT_PARTIAL), key.dlen != 0 { throw .illegalFlag("key DBT") }
+        if !cursor.isInitialized && !keyUsed { throw BtreeCursor.invalidPosition() }
+        try checkTransaction()
+        return op
+    }
+
+    /// libdb's __db_check_txn for a write (__dbc_put_pp, __dbc_del_pp): a
+    /// transactional database is written only inside a transaction. Tern's
+    /// cursors carry no transaction yet (DB->cursor refuses one), so a
+    /// cursor write on a transactional database always fails here.
+    func checkTransaction() throws(DBError) {
+        if database.transactional {
+            throw .invalid("BDB0097 Transaction not specified for a transactional database")
+        }
+    }
+
+    /// DBC->del's checks (__dbc_del_arg).
+    public func checkDelete(flags: UInt32) throws(DBError) {
+        try database.requireWritable("DBcursor->del")
+        switch Int32(bitPattern: flags) {
+        case 0, DB_UPDATE_SECONDARY: break
+        case DB_CONSUME: throw .illegalFlag("DBC->del")   // Queue only
+        default: throw .illegalFlag("DBcursor->del")
+        }
+        if !cursor.isInitialized { throw BtreeCursor.invalidPosition() }
+        try checkTransaction()
+    }
+
+    /// DBC->count's checks (__dbc_count_pp).
+    public func checkCount(flags: UInt32) throws(DBError) {
+        if flags != 0 { throw .illegalFlag("DBcursor->count") }
+        if !cursor.isInitialized { throw BtreeCursor.invalidPosition() }
+    }
+
+    /// DBC->dup's check (__dbc_dup_pp): whether the copy keeps the position.
+    public static func checkDuplicate(flags: UInt32) throws(DBError) -> Bool {
+        if flags != 0 && flags != UInt32(DB_POSITION) { throw .illegalFlag("DBcursor->dup") }
+        return flags == UInt32(DB_POSITION)
+    }
+
+    // MARK: Operations
+
+    /// DBC->get after `checkGet`. `key` is the caller's key bytes (the
+    /// search key, or DB_SET_RECNO's record number).
+    public func get<R>(_ plan: CursorGetPlan, key: UnsafeRawBufferPointer, data: UnsafeRawBufferPointer,
+                       _ body: (BtreeValue, BtreeValue) throws(DBError) -> R) throws(DBError) -> R {
+        guard case .entry(var op) = plan.read else { throw .invalid("DBcursor->get: not an entry read") }
+        if case .setRecno = op {
+            // __ram_getno: the size first, then the number.
+            guard key.count == MemoryLayout<UInt32>.size, let base = key.baseAddress else {
+                throw .invalid("BDB1001 illegal record number size")
+            }
+            op = .setRecno(base.loadUnaligned(as: UInt32.self))
+        }
+        let searchKey: UnsafeRawBufferPointer?
+        switch op {
+        case .set, .setRange, .getBoth, .getBothRange: searchKey = key
+        default: searchKey = nil
+        }
+        let searchData = (op == .getBoth || op == .getBothRange) ? data : nil
+        return try get(op, key: searchKey, data: searchData, body)
     }
 
     public func get<R>(_ op: BtreeGetOp, key: UnsafeRawBufferPointer?, data: UnsafeRawBufferPointer?,
@@ -48,33 +244,54 @@ public final class DatabaseCursor {
         return try cursor.count()
     }
 
+    /// DBC->put after `checkPut`.
     public func put(key: UnsafeRawBufferPointer?, data: UnsafeRawBufferPointer, _ op: BtreePutOp) throws(DBError) {
         try database.requireWritable("DBcursor->put")
         opened.latch.lockExclusive()
         defer { opened.latch.unlock() }
-        if let log = database.environment.log {
-            let tree = opened.tree
-            let logged: CommitRecord.Operation
-            switch op {
-            case .current:
-                let (k, old) = try cursor.get(.current)
-                logged = .init(kind: tree.hasDups ? .putDuplicate : .put, fileID: opened.logFileID,
-                               key: k, data: Array(data), before: tree.hasDups ? nil : old)
-            default:
-                let k: [UInt8]
-                if let key { k = Array(key) } else { k = try cursor.get(.current).key }
-                let before = tree.hasDups ? nil : (try? tree.get(k))
-                logged = .init(kind: tree.hasDups ? .putDuplicate : .put, fileID: opened.logFileID,
-                               key: k, data: Array(data), before: before)
-            }
-            // Apply first through the cursor (it decides DB_KEYEXIST and the
-            // position), then log: the latch is held, so no other writer or
-            // reader sees the change before the record is in the log buffer.
+        guard let log = database.environment.log else {
             try cursor.put(key: key, data: data, op)
-            try database.commit([logged], to: log, autoCommit: false)
-        } else {
-            try cursor.put(key: key, data: data, op)
+            return
         }
+        let tree = opened.tree
+        let id = opened.logFileID
+        let newData = Array(data)
+        // What the put replaces, read before it (nil: nothing, it adds).
+        var k: [UInt8]
+        var replaced: [UInt8]?
+        switch op {
+        case .current:
+            // DB_NOTFOUND on a deleted entry comes from the cursor's put below.
+            (k, replaced) = (try? cursor.get(.current)) ?? (cursor.key, nil)
+        case .before, .after:
+            k = cursor.key
+        case .keyFirst, .keyLast, .noDupData, .overwriteDup:
+            k = Array(key ?? UnsafeRawBufferPointer(start: nil, count: 0))
+            if !tree.hasDups {
+                replaced = try? tree.get(k)
+            } else if tree.sorted && op == .overwriteDup {
+                replaced = try? tree.cursor().get(.getBoth, key: k, data: newData).data
+            }
+        }
+        // Apply first through the cursor (it decides DB_KEYEXIST and the
+        // position), then log: the latch is held, so no other writer or
+        // reader sees the change before the record is in the log buffer.
+        try cursor.put(key: key, data: data, op)
+        // The stored key (a custom comparator may match another spelling).
+        if !tree.hasDups, replaced != nil { k = cursor.key }
+        let ops: [CommitRecord.Operation]
+        if !tree.hasDups {
+            ops = [.init(kind: .put, fileID: id, key: k, data: newData, before: replaced)]
+        } else if let replaced {
+            // A duplicate replaced in place: logged as its removal and the
+            // new one's insertion (the positional format of unsorted
+            // duplicates arrives with transactions).
+            ops = [.init(kind: .deleteDuplicate, fileID: id, key: k, data: replaced, before: replaced),
+                   .init(kind: .putDuplicate, fileID: id, key: k, data: newData, before: nil)]
+        } else {
+            ops = [.init(kind: .putDuplicate, fileID: id, key: k, data: newData, before: nil)]
+        }
+        try database.commit(ops, to: log, autoCommit: false)
     }
 
     public func delete() throws(DBError) {

@@ -32,56 +32,120 @@ final class OpenedDatabase {
 }
 
 extension Database {
-    static let openFlagsAllowed: UInt32 = UInt32(DB_AUTO_COMMIT | DB_CREATE | DB_EXCL | DB_MULTIVERSION
-        | DB_NOMMAP | DB_RDONLY | DB_READ_UNCOMMITTED | DB_THREAD | DB_TRUNCATE)
+    /// libdb's OKFLAGS in __db_open_arg (DB_AUTO_COMMIT is stripped before).
+    static let openFlagsAllowed: UInt32 = UInt32(DB_AUTO_COMMIT | DB_CREATE | DB_EXCL | DB_FCNTL_LOCKING
+        | DB_MULTIVERSION | DB_NOMMAP | DB_NO_AUTO_COMMIT | DB_RDONLY | DB_RDWRMASTER | DB_READ_UNCOMMITTED
+        | DB_THREAD | DB_TRUNCATE)
 
     /// Tree latches, one per cache file id, in a region area every process shares.
     static let latchSlots = 128
 
+    /// libdb's DBMETASIZE: how much of a file __fop_read_meta reads; a
+    /// shorter file is "unexpected file type or format" before any magic is
+    /// looked at.
+    static let metaReadSize = 512
+
     /// DB->open. `options` carries the comparators the C layer wraps.
-    public func open(file: String?, database: String?, type requestedType: DBTYPE, flags: UInt32,
-                     mode: Int32, options: BtreeOptions) throws(DBError) {
+    /// Returns the messages libdb writes to the error channel on the way to
+    /// a successful open (DB_CREATE of an empty file reports it as not a
+    /// database, then initialises it), for the caller to report.
+    @discardableResult
+    public func open(file: String?, database: String?, type requestedType: DBTYPE, flags requested: UInt32,
+                     mode: Int32, options: BtreeOptions) throws(DBError) -> [String] {
         let method = "DB->open"
         try requireNotOpened(method)
-        if flags & ~Self.openFlagsAllowed != 0 { throw .illegalFlag(method) }
-        if flags & UInt32(DB_EXCL) != 0 && flags & UInt32(DB_CREATE) == 0 { throw .illegalFlagCombination(method) }
-        if flags & UInt32(DB_RDONLY) != 0 && flags & UInt32(DB_CREATE | DB_TRUNCATE) != 0 {
-            throw .illegalFlagCombination(method)
+        // __db_open_pp: DB_AUTO_COMMIT (asked for, or the environment's
+        // default) needs transactions; then it is no longer a flag.
+        let envAutoCommit = environment.config.flags & UInt32(DB_AUTO_COMMIT) != 0
+            && requested & UInt32(DB_NO_AUTO_COMMIT) == 0
+        if (requested & UInt32(DB_AUTO_COMMIT) != 0 || envAutoCommit) && !environment.isOn(.txn) {
+            throw .invalid("BDB0633 DB_AUTO_COMMIT may not be specified in non-transactional environment")
         }
-        switch requestedType {
-        case DB_BTREE, DB_UNKNOWN: break
-        case DB_HASH, DB_RECNO, DB_QUEUE, DB_HEAP:
-            throw .notSupported("DB->open of a Hash, Recno, Queue or Heap database")
-        default:
-            throw .invalid("BDB0513 DB->open: unknown type: \(requestedType.rawValue)")
-        }
+        let flags = requested & ~UInt32(DB_AUTO_COMMIT)
+        func has(_ f: Int32) -> Bool { flags & UInt32(f) != 0 }
+        try checkOpenArguments(flags, type: requestedType)
 
+        var notices: [String] = []
         let cache = try cacheForOpen()
         let logged = environment.log != nil
         var temporaryPath: String?
         let path: String
+        var truncate = has(DB_TRUNCATE)
         if let file {
-            path = resolvePath(file, creating: flags & UInt32(DB_CREATE) != 0)
+            path = resolvePath(file, creating: has(DB_CREATE))
         } else {
+            if has(DB_TRUNCATE) && database == nil {
+                // libdb's DB_TRUNCATE first opens the database without
+                // DB_CREATE to empty it; for an unnamed in-memory database
+                // that inner open complains, and its failure is ignored.
+                notices.append("BDB0635 DB_CREATE must be specified to create databases.")
+            }
+            if database == nil && !has(DB_CREATE) {
+                throw DBError(ENOENT, "BDB0635 DB_CREATE must be specified to create databases.")
+            }
+            if database == nil && requestedType == DB_UNKNOWN {
+                throw .invalid("BDB0636 DBTYPE of unknown without existing file")
+            }
             path = try Self.temporaryFile(in: environment)
             temporaryPath = path
+            truncate = false
         }
-        let exists = access(path, F_OK) == 0
-        if exists && flags & UInt32(DB_EXCL) != 0 && database == nil { throw DBError(EEXIST) }
-        if !exists && flags & UInt32(DB_CREATE) == 0 {
-            throw DBError(ENOENT, "\(file ?? path): \(String(cString: strerror(ENOENT)))")
-        }
-        if exists && flags & UInt32(DB_TRUNCATE) != 0 && database == nil { unlink(path) }
 
-        var pageSize = Int(config.pageSize == 0 ? 4096 : config.pageSize)
-        if access(path, F_OK) == 0, let recorded = try Btree.recordedPageSize(path: path, name: file) {
-            pageSize = recorded
+        var st = stat()
+        let exists = temporaryPath == nil && stat(path, &st) == 0
+        if exists && (st.st_mode & S_IFMT) == S_IFDIR { throw DBError(EISDIR) }
+        if !exists && temporaryPath == nil && !has(DB_CREATE) { throw DBError(ENOENT) }
+        // DB_TRUNCATE empties the whole file even when a database name is
+        // given: "discarding all previous databases it might have held", as
+        // documented (libdb 5.3 truncates the file there too, then fails).
+        if exists && truncate {
+            if has(DB_EXCL) { throw DBError(EEXIST) }
+            // libdb empties the file in place (its inode and mode stay).
+            let fd = Glibc.open(path, O_WRONLY | O_TRUNC)
+            guard fd >= 0 else { throw DBError(errno) }
+            Glibc.close(fd)
         }
-        let cacheFile = try cache.openFile(path: path, pageSize: pageSize, create: flags & UInt32(DB_CREATE) != 0,
+
+        // What the file holds: libdb reads its first DBMETASIZE bytes.
+        var pageSize = Int(config.pageSize == 0 ? 4096 : config.pageSize)
+        var emptyOnDisk = temporaryPath != nil || !exists
+        if exists && !truncate {
+            let n = Self.readableBytes(path, upTo: Self.metaReadSize)
+            let short = "BDB0004 fop_read_meta: \(path): unexpected file type or format"
+            if n < 0 { throw DBError(errno) }
+            if n == 0 {
+                emptyOnDisk = true
+            } else if n < Self.metaReadSize {
+                throw .invalid(short)
+            } else {
+                if has(DB_EXCL) && database == nil { throw DBError(EEXIST) }
+                if let recorded = try Btree.recordedPageSize(path: path, name: path) { pageSize = recorded }
+                try Self.checkAccessMethod(requestedType, name: path)
+            }
+        }
+        if requestedType != DB_BTREE && requestedType != DB_UNKNOWN {
+            throw .notSupported("DB->open of a Hash, Recno, Queue or Heap database")
+        }
+
+        let cacheFile: CacheFile
+        do {
+            cacheFile = try cache.openFile(path: path, pageSize: pageSize, create: has(DB_CREATE) || truncate,
                                            mode: logged ? .logged : .inPlace,
                                            fileMode: mode_t(mode == 0 ? 0o660 : mode))
+        } catch where error.code == ENOENT {
+            // A missing directory: libdb's open fails silently.
+            throw DBError(ENOENT)
+        }
         let tree: Btree
-        do {
+        do throws(DBError) {
+            if emptyOnDisk && exists && cacheFile.pageCount == 0 {
+                // An empty file that no handle has pages of: not a database.
+                // DB_CREATE says so and then initialises it.
+                let short = "BDB0004 fop_read_meta: \(path): unexpected file type or format"
+                if has(DB_EXCL) { throw DBError(EEXIST, short) }
+                if !has(DB_CREATE) { throw DBError.invalid(short) }
+                notices.append(short)
+            }
             if cacheFile.pageCount == 0 {
                 // A new file: its zeroed page 0 (the PageStore contract).
                 let meta = try cacheFile.extend()
@@ -89,11 +153,12 @@ extension Database {
             }
             if let database {
                 tree = try Btree.open(store: cacheFile, subdatabase: Array(database.utf8), options: options,
-                                      create: flags & UInt32(DB_CREATE) != 0, fileName: file)
+                                      create: has(DB_CREATE), exclusive: has(DB_EXCL), fileName: file)
             } else if try Btree.isFresh(cacheFile) {
                 tree = try Btree.create(store: cacheFile, options: options)
             } else {
-                tree = try Btree.open(store: cacheFile, options: options, name: file)
+                tree = try Btree.open(store: cacheFile, options: options, name: path)
+                try tree.requireReadOnlyIfMaster(has(DB_RDONLY) || has(DB_RDWRMASTER))
             }
         } catch {
             try? cacheFile.close()
@@ -110,9 +175,69 @@ extension Database {
         type = DB_BTREE
         fileName = file
         databaseName = database
-        openFlags = flags
+        openFlags = requested
         markOpened()
         environment.openDatabases[ObjectIdentifier(self)] = self
+        return notices
+    }
+
+    /// libdb's __db_open_arg, in its order.
+    func checkOpenArguments(_ flags: UInt32, type: DBTYPE) throws(DBError) {
+        let method = "DB->open"
+        func has(_ f: Int32) -> Bool { flags & UInt32(f) != 0 }
+        if flags & ~Self.openFlagsAllowed != 0 { throw .illegalFlag(method) }
+        if has(DB_EXCL) && !has(DB_CREATE) { throw .illegalFlagCombination(method) }
+        if has(DB_RDONLY) && has(DB_CREATE) { throw .illegalFlagCombination(method) }
+        switch type {
+        case DB_UNKNOWN:
+            if has(DB_CREATE) || has(DB_TRUNCATE) {
+                throw .invalid("BDB0592 DB_UNKNOWN type specified with DB_CREATE or DB_TRUNCATE")
+            }
+        case DB_BTREE: try requireAccessMethod(.btree)
+        case DB_HASH: try requireAccessMethod(.hash)
+        case DB_HEAP: try requireAccessMethod(.heap)
+        case DB_QUEUE: try requireAccessMethod(.queue)
+        case DB_RECNO: try requireAccessMethod(.recno)
+        default:
+            throw .invalid("BDB0593 unknown type: \(type.rawValue)")
+        }
+        if !environment.isPrivate {
+            if environment.phase != .opened { throw .invalid("BDB0594 database environment not yet opened") }
+            if !environment.isOn(.mpool) { throw .invalid("BDB0595 environment did not include a memory pool") }
+            if has(DB_THREAD) && environment.openFlags & UInt32(DB_THREAD) == 0 {
+                throw .invalid("BDB0596 environment not created using DB_THREAD")
+            }
+        }
+        // Tern's DB->open takes no transaction yet (the C layer refuses one).
+        if has(DB_MULTIVERSION) { throw .invalid("BDB0597 DB_MULTIVERSION illegal without a transaction specified") }
+        if has(DB_TRUNCATE) && lockingOn { throw .invalid("BDB0599 DB_TRUNCATE illegal with locking specified") }
+    }
+
+    /// An existing Tern Btree file opened as another access method: what
+    /// libdb's __db_meta_setup / __bam_metachk say of a Btree file opened so.
+    static func checkAccessMethod(_ type: DBTYPE, name: String) throws(DBError) {
+        switch type {
+        case DB_BTREE, DB_UNKNOWN: return
+        case DB_RECNO: throw .invalid("BDB0506 call implies an access method which is inconsistent with previous calls")
+        default: throw BtreeMeta.notABtree(name)
+        }
+    }
+
+    /// How many of the file's first `count` bytes there are (-1 with errno
+    /// set if it cannot be read).
+    static func readableBytes(_ path: String, upTo count: Int) -> Int {
+        let fd = Glibc.open(path, O_RDONLY)
+        guard fd >= 0 else { return -1 }
+        defer { Glibc.close(fd) }
+        var buffer = [UInt8](repeating: 0, count: count)
+        var total = 0
+        while total < count {
+            let n = buffer.withUnsafeMutableBytes { pread(fd, $0.baseAddress! + total, count - total, off_t(total)) }
+            if n < 0 { return -1 }
+            if n == 0 { break }
+            total += n
+        }
+        return total
     }
 
     /// DB->sync: the file reaches disk (in a logged environment, through a
@@ -153,7 +278,7 @@ extension Database {
     /// The environment's cache, or a private one for a database created
     /// without an environment. An application environment must be open and
     /// have a memory pool.
-    private func cacheForOpen() throws(DBError) -> PageCache {
+    func cacheForOpen() throws(DBError) -> PageCache {
         if environment.isPrivate && environment.cache == nil {
             let bytes = Int(environment.config.cacheGBytes) * Int(EnvironmentConfig.gigabyte)
                 + Int(environment.config.cacheBytes)
@@ -166,11 +291,9 @@ extension Database {
             }
             environment.region = region
         }
-        guard environment.phase == .opened || environment.isPrivate else {
-            throw .invalid("BDB0558 DB->open: environment not yet opened")
-        }
+        // checkOpenArguments saw to an opened environment with a pool.
         guard let cache = environment.cache else {
-            throw .notConfigured("DB->open", subsystem: "memory pool")
+            throw .invalid("BDB0595 environment did not include a memory pool")
         }
         return cache
     }

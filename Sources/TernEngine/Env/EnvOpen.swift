@@ -54,7 +54,7 @@ extension Environment {
         config.threadCount = threadTableSize(hasIsAlive: hasIsAlive)
         openFlags = flags
         // The log region starts with libdb's default sizes.
-        if isOn(.log) {
+        if isRequested(.log) {
             if config.logBufferSize == 0 {
                 config.logBufferSize = logInMemory ? EnvironmentConfig.inMemoryLogBufferSize
                     : EnvironmentConfig.defaultLogBufferSize

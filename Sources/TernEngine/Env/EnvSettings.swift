@@ -31,6 +31,13 @@ extension Environment {
     /// open initialised it (transactions imply logging, as in __env_open).
     public func isOn(_ subsystem: Subsystem) -> Bool {
         guard phase == .opened else { return false }
+        return isRequested(subsystem)
+    }
+
+    /// Whether the open flags ask for `subsystem`, whatever the phase: what
+    /// DB_ENV->open consults while it starts the subsystems (before the
+    /// environment counts as opened).
+    func isRequested(_ subsystem: Subsystem) -> Bool {
         switch subsystem {
         case .lock: return openFlags & UInt32(DB_INIT_LOCK | DB_INIT_CDB) != 0
         case .log: return openFlags & UInt32(DB_INIT_LOG | DB_INIT_TXN) != 0

@@ -33,11 +33,11 @@ extension Environment {
         var newCache: PageCache?
         var newLog: Log?
         do {
-            if isOn(.mpool) {
+            if isRequested(.mpool) {
                 let cacheBytes = Int(config.cacheGBytes) * Int(EnvironmentConfig.gigabyte) + Int(config.cacheBytes)
                 newCache = try PageCache(region: newRegion, cacheBytes: cacheBytes, spillDirectory: dir)
             }
-            if isOn(.log) {
+            if isRequested(.log) {
                 newLog = try Log.open(Log.Configuration(environment: config, home: dir))
             }
         } catch {

@@ -152,6 +152,8 @@ public final class Btree {
     /// The descent a write records (writers hold the latch exclusively, so
     /// one reused buffer suffices; reads never touch it).
     var path: [Step] = []
+    /// Open cursors of a DB_DUP tree (see CursorRegistry in BtreeCursor.swift).
+    let openCursors = CursorRegistry()
 
     init(store: any PageStore, meta: BtreeMeta, metaPage: PageNumber = 0, options: BtreeOptions) {
         self.store = store
@@ -389,17 +391,23 @@ public final class Btree {
         return try withField(page, s) { cmpSecs(probe.sec, $0) } == 0
     }
 
-    /// Token for a new first (or last) duplicate of `key`.
+    /// Token for a new first (or last) duplicate of `key`: before (after)
+    /// every entry of the key and every deleted position a cursor still
+    /// holds, since libdb puts it before (after) those slots too.
     func tokenForEnd(key: UnsafeRawBufferPointer, last: Bool) throws(DBError) -> [UInt8] {
+        var edge: [UInt8]? = nil
         let found = last ? try seekBefore(Probe(key: key, mode: .plus)) : try seek(Probe(key: key))
-        guard let (page, i) = found else { return DupToken.initial }
-        defer { release(page) }
-        let p = try page.parse(i)
-        guard try keyEquals(page, p, key) else { return DupToken.initial }
-        let r = try withField(page, p.f2) { t in
-            Result { () throws(DBError) -> [UInt8] in last ? try DupToken.after(t) : try DupToken.before(t) }
+        if let (page, i) = found {
+            defer { release(page) }
+            let p = try page.parse(i)
+            if try keyEquals(page, p, key) { edge = try fieldArray(page, p.f2) }
         }
-        return try r.get()
+        for t in heldTokens(key) {
+            if let e = edge, last ? lexLess(t, e) || t == e : lexLess(e, t) || t == e { continue }
+            edge = t
+        }
+        guard let edge else { return DupToken.initial }
+        return try withBuffer(edge) { (t) throws(DBError) in last ? try DupToken.after(t) : try DupToken.before(t) }
     }
 
     /// Plain tree put: replace the entry for `key`, or insert it.
@@ -408,13 +416,23 @@ public final class Btree {
         let page = try findLeaf(probe, record: true)
         let i: Int
         let exact: Bool
+        var stored: [UInt8]? = nil
         do throws(DBError) {
             i = try lowerBound(page, probe)
             if i < page.count { exact = try keyEquals(page, page.parse(i), key) } else { exact = false }
+            // An overwrite keeps the stored key, as libdb replaces only the
+            // data: under a custom comparator the caller's equal key may be
+            // spelled differently.
+            if exact && keyCompare != nil { stored = try fieldArray(page, page.parse(i).f0) }
         } catch { release(page); throw error }
         release(page)
         path[path.count - 1].index = i
-        let item = try buildLeafItem(key: key, data: data, token: nil)
+        let item: [UInt8]
+        if let stored {
+            item = try withBuffer(stored) { (k) throws(DBError) in try buildLeafItem(key: k, data: data, token: nil) }
+        } else {
+            item = try buildLeafItem(key: key, data: data, token: nil)
+        }
         if exact {
             try replaceAt(item)
         } else {
@@ -439,18 +457,22 @@ public final class Btree {
         let page = try findLeaf(probe, record: true)
         let i: Int
         var token: [UInt8]? = nil
+        var stored: [UInt8]? = nil
         do throws(DBError) {
             i = try lowerBound(page, probe)
             guard i < page.count, try compareExact(probe, page, page.parse(i)) else { throw DBError(DB_NOTFOUND) }
             if tokens { token = try fieldArray(page, page.parse(i).f2) }
+            // The stored key stays (see upsert).
+            if keyCompare != nil { stored = try fieldArray(page, page.parse(i).f0) }
         } catch { release(page); throw error }
         release(page)
         path[path.count - 1].index = i
-        let item: [UInt8]
-        if let token {
-            item = try withBuffer(token) { (t) throws(DBError) in try buildLeafItem(key: probe.key, data: data, token: t) }
-        } else {
-            item = try buildLeafItem(key: probe.key, data: data, token: nil)
+        let item: [UInt8] = try withBuffer(stored ?? []) { (sk) throws(DBError) in
+            let key = stored == nil ? probe.key : sk
+            if let token {
+                return try withBuffer(token) { (t) throws(DBError) in try buildLeafItem(key: key, data: data, token: t) }
+            }
+            return try buildLeafItem(key: key, data: data, token: nil)
         }
         try replaceAt(item)
     }
@@ -466,6 +488,7 @@ public final class Btree {
         release(page)
         path[path.count - 1].index = i
         try removeAt()
+        if tokens { markRemoved(probe) }
     }
 }
 

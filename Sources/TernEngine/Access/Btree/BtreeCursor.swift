@@ -10,7 +10,15 @@
 // deleted it, and DB_NEXT/DB_PREV continue from where it was, as libdb's
 // cursors do over a deleted slot.
 //
-// A failed operation (DB_NOTFOUND, ...) leaves the position unchanged.
+// A deleted position comes back to life when its exact entry is written
+// again (the same key in a plain tree, the same key/data pair with sorted
+// duplicates): libdb keeps a deleted item on its page while a cursor refers
+// to it, a put of that entry reuses the slot and clears every cursor's
+// deleted flag (__bam_iitem's __bam_ca_delete(.., 0)). A cursor's deleted
+// unsorted duplicate never revives: libdb puts new ones in new slots.
+//
+// A failed operation (DB_NOTFOUND, an error from the caller's closure such
+// as DB_BUFFER_SMALL, ...) leaves the position unchanged.
 // Locking rule: the caller holds the tree latch for each call (shared for
 // get/count, exclusive for put/del); a cursor is used by one thread at a time.
 import CBerkeleyDB
@@ -23,6 +31,9 @@ public enum BtreeGetOp: Sendable, Equatable {
 
 public enum BtreePutOp: Sendable, Equatable {
     case keyFirst, keyLast, current, before, after, noDupData
+    /// DB_OVERWRITE_DUP: as DB_KEYLAST, except that with sorted duplicates an
+    /// equal pair is replaced by the new data instead of DB_KEYEXIST.
+    case overwriteDup
 }
 
 public final class BtreeCursor {
@@ -37,7 +48,10 @@ public final class BtreeCursor {
     var key: [UInt8] = []
     var sec: [UInt8] = []
 
-    init(tree: Btree) { self.tree = tree }
+    init(tree: Btree) {
+        self.tree = tree
+        if tree.tokens { tree.openCursors.add(self) }
+    }
 
     /// DBC->dup with DB_POSITION: a new cursor at the same place.
     public func duplicate() -> BtreeCursor {
@@ -67,11 +81,18 @@ public final class BtreeCursor {
         return try r.get()
     }
 
-    /// The current entry, pinned, when it still exists (nil otherwise).
+    /// The current entry, pinned, when it exists (nil otherwise). A deleted
+    /// position whose exact entry was written again is live once more (see
+    /// the file comment), so this also moves `.deleted` back to `.onItem`.
     func pinCurrent() throws(DBError) -> (BtreePage, Int)? {
-        guard state == .onItem else { return nil }
-        if let page = try tree.pinIfUnchanged(pgno, gen: gen), slot < page.count { return (page, slot) }
-        return try withLogical { (p) throws(DBError) -> (BtreePage, Int)? in
+        guard state != .unset else { return nil }
+        // libdb never puts a new unsorted duplicate into a deleted slot, and
+        // a token may be handed out again once its entry is gone.
+        if state == .deleted && tree.tokens { return nil }
+        if state == .onItem, let page = try tree.pinIfUnchanged(pgno, gen: gen), slot < page.count {
+            return (page, slot)
+        }
+        let found = try withLogical { (p) throws(DBError) -> (BtreePage, Int)? in
             guard let (page, i) = try tree.seek(p) else { return nil }
             do throws(DBError) {
                 if try tree.compareExact(p, page, page.parse(i)) { return (page, i) }
@@ -79,6 +100,11 @@ public final class BtreeCursor {
             tree.release(page)
             return nil
         }
+        if let (page, i) = found {
+            state = .onItem
+            pgno = page.pgno; slot = i; gen = page.gen
+        }
+        return found
     }
 
     /// The first entry after the logical position.
@@ -139,14 +165,17 @@ public final class BtreeCursor {
         if let err { throw err }
     }
 
-    /// Adopts `found` and hands its key and data to `body`; DB_NOTFOUND if nil.
+    /// Hands `found`'s key and data to `body`, then adopts it; DB_NOTFOUND if
+    /// nil. `body` runs first so that its failure (DB_BUFFER_SMALL, ENOMEM)
+    /// leaves the cursor where it was, as libdb's get on a copy of the cursor.
     func land<R>(_ found: (BtreePage, Int)?,
                  _ body: (BtreeValue, BtreeValue) throws(DBError) -> R) throws(DBError) -> R {
         guard let (page, i) = found else { throw DBError(DB_NOTFOUND) }
         defer { tree.release(page) }
-        try adopt(page, i)
         let p = try page.parse(i)
-        return try body(try tree.value(page, p.f0), try tree.value(page, p.f1))
+        let r = try body(try tree.value(page, p.f0), try tree.value(page, p.f1))
+        try adopt(page, i)
+        return r
     }
 
     // MARK: Get
@@ -182,7 +211,7 @@ public final class BtreeCursor {
             return try land(withLogical(.minus) { (p) throws(DBError) in try tree.seekBefore(p) }, body)
         case .current:
             guard state != .unset else { throw BtreeCursor.invalidPosition() }
-            guard state == .onItem, let found = try pinCurrent() else { throw DBError(DB_KEYEMPTY) }
+            guard let found = try pinCurrent() else { throw DBError(DB_KEYEMPTY) }
             return try land(found, body)
         case .set, .setRange:
             let probe = Probe(key: k ?? empty)
@@ -246,15 +275,14 @@ public final class BtreeCursor {
     }
 
     /// DB_GET_RECNO: the current entry's record number (DB_RECNUM trees).
+    /// A deleted entry has none: DB_NOTFOUND, as libdb's __bamc_rget, whose
+    /// search for the deleted key fails.
     public func recordNumber() throws(DBError) -> UInt32 {
         guard tree.recnum else { throw .illegalFlag("DBcursor->get") }
         guard state != .unset else { throw BtreeCursor.invalidPosition() }
-        guard state == .onItem else { throw DBError(DB_KEYEMPTY) }
-        do throws(DBError) {
-            return try withLogical { (p) throws(DBError) in try tree.recordNumber(p) }
-        } catch where error.code == DB_NOTFOUND {
-            throw DBError(DB_KEYEMPTY)
-        }
+        guard let (page, _) = try pinCurrent() else { throw DBError(DB_NOTFOUND) }
+        tree.release(page)
+        return try withLogical { (p) throws(DBError) in try tree.recordNumber(p) }
     }
 
     /// DBC->count: entries with the current key.
@@ -280,19 +308,27 @@ public final class BtreeCursor {
     /// DBC->put. The cursor ends on the entry written.
     public func put(key k: UnsafeRawBufferPointer?, data d: UnsafeRawBufferPointer, _ op: BtreePutOp) throws(DBError) {
         switch op {
-        case .keyFirst, .keyLast, .noDupData:
+        case .keyFirst, .keyLast, .noDupData, .overwriteDup:
             let k = k ?? UnsafeRawBufferPointer(start: nil, count: 0)
             if tree.sorted {
                 let probe = Probe(key: k, mode: .value, sec: d)
                 if try tree.exists(probe) {
-                    throw DBError(DB_KEYEXIST, op == .noDupData ? nil
-                                  : "BDB0696 Duplicate data items are not supported with sorted data")
+                    guard op == .overwriteDup else {
+                        throw DBError(DB_KEYEXIST, op == .noDupData ? nil
+                                      : "BDB0696 Duplicate data items are not supported with sorted data")
+                    }
+                    // libdb's iiop DB_CURRENT on the equal duplicate: the new
+                    // bytes replace it (they differ only under a custom
+                    // duplicate comparator).
+                    try tree.replaceData(probe, data: d)
+                } else {
+                    try tree.insertEntry(key: k, data: d, token: nil, probe: probe)
                 }
-                try tree.insertEntry(key: k, data: d, token: nil, probe: probe)
                 try reposition(probe)
             } else if tree.tokens {
                 guard op != .noDupData else { throw .illegalFlag("DBcursor->put") }
-                let t = try tree.tokenForEnd(key: k, last: op == .keyLast)
+                // DB_OVERWRITE_DUP appends like DB_KEYLAST (__bamc_put).
+                let t = try tree.tokenForEnd(key: k, last: op != .keyFirst)
                 try withBuffer(t) { (tb) throws(DBError) in
                     let probe = Probe(key: k, mode: .value, sec: tb)
                     try tree.insertEntry(key: k, data: d, token: tb, probe: probe)
@@ -305,7 +341,7 @@ public final class BtreeCursor {
             }
         case .current:
             guard state != .unset else { throw BtreeCursor.invalidPosition() }
-            guard state == .onItem, let (page, _) = try pinCurrent() else { throw DBError(DB_NOTFOUND) }
+            guard let (page, _) = try pinCurrent() else { throw DBError(DB_NOTFOUND) }
             tree.release(page)
             if tree.sorted {
                 let c = sec.withUnsafeBytes { tree.cmpSecs(d, $0) }
@@ -327,14 +363,24 @@ public final class BtreeCursor {
             guard tree.tokens else { throw .illegalFlag("DBcursor->put") }
             guard state != .unset else { throw BtreeCursor.invalidPosition() }
             let neighbour = op == .after ? try sameKey(after()) : try sameKey(before())
-            var t: [UInt8]
+            var other: [UInt8]? = nil
             if let (page, i) = neighbour {
-                let other: [UInt8]
                 do throws(DBError) { other = try tree.fieldArray(page, try page.parse(i).f2) } catch {
                     tree.release(page)
                     throw error
                 }
                 tree.release(page)
+            }
+            // libdb inserts right next to this cursor's slot: deleted slots
+            // other cursors hold on that side stay beyond the new entry.
+            for h in key.withUnsafeBytes({ tree.heldTokens($0) }) where h != sec {
+                if op == .after ? lexLess(sec, h) && (other.map { lexLess(h, $0) } ?? true)
+                               : lexLess(h, sec) && (other.map { lexLess($0, h) } ?? true) {
+                    other = h
+                }
+            }
+            var t: [UInt8]
+            if let other {
                 t = try withBuffer(sec) { (mine) throws(DBError) in
                     try withBuffer(other) { (o) throws(DBError) in
                         op == .after ? try DupToken.between(mine, o) : try DupToken.between(o, mine)
@@ -372,18 +418,60 @@ public final class BtreeCursor {
     /// DBC->del: deletes the current entry; the cursor stays on its place.
     public func delete() throws(DBError) {
         guard state != .unset else { throw BtreeCursor.invalidPosition() }
-        guard state == .onItem else { throw DBError(DB_KEYEMPTY) }
-        do throws(DBError) {
-            try withLogical { (p) throws(DBError) in try tree.removeExact(p) }
-        } catch where error.code == DB_NOTFOUND {
+        guard let (page, _) = try pinCurrent() else {
             state = .deleted
             throw DBError(DB_KEYEMPTY)
         }
+        tree.release(page)
+        try withLogical { (p) throws(DBError) in try tree.removeExact(p) }
         state = .deleted
     }
 }
 
+/// Token order (bytewise, as DupToken's).
+@inline(__always) func lexLess(_ a: [UInt8], _ b: [UInt8]) -> Bool { a.lexicographicallyPrecedes(b) }
+
+/// The open cursors of a DB_DUP tree in this process. Removing an entry
+/// marks every cursor standing on it deleted at once, as libdb's
+/// __bam_ca_delete sets C_DELETED: otherwise a duplicate added later may be
+/// given the removed one's token, and a cursor that had not looked since
+/// would take it for its own entry (libdb puts it in a new slot).
+/// Locking rule: the registry's lock guards the list; a cursor's state is
+/// changed only by a writer, which holds the tree latch exclusively, so no
+/// cursor call is running.
+final class CursorRegistry: @unchecked Sendable {
+    private struct Entry { weak var cursor: BtreeCursor? }
+    private let lock = LocalLock()
+    private var entries: [Entry] = []
+
+    func add(_ cursor: BtreeCursor) {
+        lock.withLock {
+            entries.removeAll { $0.cursor == nil }
+            entries.append(Entry(cursor: cursor))
+        }
+    }
+
+    var live: [BtreeCursor] { lock.withLock { entries.compactMap { $0.cursor } } }
+}
+
 extension Btree {
+    /// After the entry `probe` names was removed: the cursors on it are on a
+    /// deleted entry now (DB_DUP trees; see CursorRegistry).
+    func markRemoved(_ probe: Probe) {
+        for c in openCursors.live where c.state == .onItem && c.sec.elementsEqual(probe.sec) {
+            if c.key.withUnsafeBytes({ cmpKeys($0, probe.key) }) == 0 { c.state = .deleted }
+        }
+    }
+
+    /// The tokens of `key`'s duplicates that cursors deleted but still stand
+    /// on: slots libdb keeps, so new duplicates must sort around them as
+    /// libdb places them (and never take their token, see CursorRegistry).
+    func heldTokens(_ key: UnsafeRawBufferPointer) -> [[UInt8]] {
+        openCursors.live.filter { c in
+            c.state == .deleted && c.key.withUnsafeBytes { cmpKeys($0, key) } == 0
+        }.map(\.sec)
+    }
+
     /// Pins `pgno` if it is still the leaf a cursor saw at generation `gen`.
     func pinIfUnchanged(_ pgno: PageNumber, gen: UInt64) throws(DBError) -> BtreePage? {
         guard pgno != 0, pgno <= store.lastPage else { return nil }

@@ -86,6 +86,43 @@ extension BtreePage {
         return p
     }
 
+    /// Field 0 of item `i` (a leaf entry's key, an internal entry's
+    /// separator key) and the item's field count, with parse's checks on
+    /// what it reads but without parsing the other fields: the binary
+    /// searches compare keys first and parse fully only on a tie. A field
+    /// count of 0 gives an empty Field, as parse's f0.
+    @inline(__always) func firstField(_ i: Int) throws(DBError) -> (field: Field, fieldCount: Int) {
+        let (off, len) = try item(i)
+        var cur = off + 2
+        let end = off + len
+        if !isLeaf {
+            guard cur + 9 <= end else { throw .badPage(pgno) }
+            cur += 8
+        }
+        guard cur < end else { throw .badPage(pgno) }
+        let n = Int(u8(cur))
+        cur += 1
+        guard n <= 3 else { throw .badPage(pgno) }
+        var f = Field()
+        guard n > 0 else { return (f, 0) }
+        guard cur < end else { throw .badPage(pgno) }
+        let kind = u8(cur)
+        if kind == 0 {
+            guard cur + 3 <= end else { throw .badPage(pgno) }
+            f.length = Int(u16(cur + 1))
+            f.offset = cur + 3
+            guard cur + 3 + f.length <= end else { throw .badPage(pgno) }
+        } else if kind == 1 {
+            guard cur + 9 <= end else { throw .badPage(pgno) }
+            f.isOverflow = true
+            f.pgno = u32(cur + 1)
+            f.length = Int(u32(cur + 5))
+        } else {
+            throw .badPage(pgno)
+        }
+        return (f, n)
+    }
+
     /// The child page of internal item `i` (cheaper than a full parse).
     func child(_ i: Int) throws(DBError) -> PageNumber {
         let (off, len) = try item(i)

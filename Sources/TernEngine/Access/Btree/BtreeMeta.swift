@@ -17,7 +17,9 @@
 // page 0's free-list head is used (one free list per file).
 //   52 u32 checkpoint LSN file, 56 u32 checkpoint LSN offset (reserved:
 //          the LSN whose state the file holds; written by checkpoint)
-//   60..123 reserved, zero
+//   60 u32 key count, 64 u32 record count saved by the last full DB->stat
+//          (libdb's dbmeta key_count/record_count, which DB_FAST_STAT returns)
+//   68..123 reserved, zero
 //   124 u32 FNV-1a checksum of bytes 0..<124
 import CBerkeleyDB
 import Glibc
@@ -53,6 +55,8 @@ struct BtreeMeta {
     var masterRoot: PageNumber = 0
     var lsnFile: UInt32 = 0
     var lsnOffset: UInt32 = 0
+    var keyCount: UInt32 = 0
+    var recordCount: UInt32 = 0
 
     static func checksum(_ p: UnsafeRawPointer) -> UInt32 {
         var h: UInt32 = 0x811C_9DC5
@@ -90,6 +94,8 @@ struct BtreeMeta {
         m.masterRoot = page.u32(48)
         m.lsnFile = page.u32(52)
         m.lsnOffset = page.u32(56)
+        m.keyCount = page.u32(60)
+        m.recordCount = page.u32(64)
         guard Int(m.pageSize) == pageSize, m.root >= 1, m.root <= lastPage, m.freeHead <= lastPage,
               m.flags.isSubset(of: .known), m.minKey >= 2, m.masterRoot <= lastPage
         else { throw notABtree(name) }
@@ -112,6 +118,8 @@ struct BtreeMeta {
         page.set32(48, masterRoot)
         page.set32(52, lsnFile)
         page.set32(56, lsnOffset)
+        page.set32(60, keyCount)
+        page.set32(64, recordCount)
         page.set32(124, BtreeMeta.checksum(p))
     }
 }

@@ -61,7 +61,14 @@ extension Btree {
         var lo = 1, hi = n   // answer in [0, n-1]: last i with sep_i <= probe
         while lo < hi {
             let mid = (lo + hi) / 2
-            if try compare(probe, separator: page, page.parse(mid)) >= 0 { lo = mid + 1 } else { hi = mid }
+            // Keys first; the full parse and comparison only on a tie.
+            let first = try page.firstField(mid)
+            var c: Int32 = 1
+            if first.fieldCount >= 1 {
+                c = try withField(page, first.field) { cmpKeys(probe.key, $0) }
+                if c == 0 { c = try compare(probe, separator: page, page.parse(mid)) }
+            }
+            if c >= 0 { lo = mid + 1 } else { hi = mid }
         }
         return lo - 1
     }
@@ -71,7 +78,10 @@ extension Btree {
         var lo = 0, hi = page.count
         while lo < hi {
             let mid = (lo + hi) / 2
-            if try compare(probe, leaf: page, page.parse(mid)) > 0 { lo = mid + 1 } else { hi = mid }
+            // Keys first; the full parse and comparison only on a tie.
+            var c = try withField(page, page.firstField(mid).field) { cmpKeys(probe.key, $0) }
+            if c == 0 { c = try compare(probe, leaf: page, page.parse(mid)) }
+            if c > 0 { lo = mid + 1 } else { hi = mid }
         }
         return lo
     }

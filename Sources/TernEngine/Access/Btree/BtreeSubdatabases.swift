@@ -15,9 +15,11 @@ import Glibc
 extension Btree {
     /// Opens (or with `create`, creates) the named database `name`.
     /// A file made for one unnamed tree refuses names (EINVAL, libdb's
-    /// BDB1014); a missing name without `create` is ENOENT.
+    /// BDB1014); a missing name without `create` is ENOENT; an existing one
+    /// with `exclusive` (DB_CREATE | DB_EXCL) is EEXIST.
     public static func open(store: any PageStore, subdatabase name: [UInt8], options: BtreeOptions = BtreeOptions(),
-                            create: Bool = false, fileName: String? = nil) throws(DBError) -> Btree {
+                            create: Bool = false, exclusive: Bool = false,
+                            fileName: String? = nil) throws(DBError) -> Btree {
         let fresh = try isFresh(store)
         let master: Btree
         if fresh {
@@ -30,6 +32,7 @@ extension Btree {
             throw .invalid("BDB1014 \(fileName ?? "unnamed"): multiple databases specified but not supported by file")
         }
         if let pgno = try master.lookupSubdatabase(name) {
+            if exclusive { throw DBError(EEXIST) }
             let p = try store.pin(pgno, forWrite: false)
             defer { store.unpin(pgno, dirty: false) }
             let meta = try BtreeMeta.read(p, pgno: pgno, pageSize: store.pageSize, lastPage: store.lastPage, name: fileName)
@@ -91,15 +94,53 @@ extension Btree {
         return out
     }
 
-    /// DB->remove of a named database: frees all its pages and its name.
-    public static func removeSubdatabase(store: any PageStore, name: [UInt8], fileName: String? = nil) throws(DBError) {
-        let master = try Btree.open(store: store, name: fileName)
-        guard master.flags.contains(BtreeFlags.subdatabases), let _ = try master.lookupSubdatabase(name) else {
-            throw DBError(ENOENT)
+    /// Whether this tree is the master of a file of named databases: such a
+    /// file opened without a name may only be read (libdb's BDB0590).
+    public var isMaster: Bool { flags.contains(BtreeFlags.subdatabases) }
+
+    /// libdb's BDB0590: a file of named databases opened without a name is
+    /// its master, which may only be opened read-only.
+    public func requireReadOnlyIfMaster(_ readOnly: Bool) throws(DBError) {
+        if isMaster && !readOnly {
+            throw .invalid("BDB0590 files containing multiple databases may only be opened read-only")
         }
+    }
+
+    /// The master of a file that holds named databases; a file made for one
+    /// unnamed tree is libdb's BDB1014.
+    static func master(of store: any PageStore, fileName: String?) throws(DBError) -> Btree {
+        let master = try Btree.open(store: store, name: fileName)
+        guard master.isMaster else {
+            throw .invalid("BDB1014 \(fileName ?? "unnamed"): multiple databases specified but not supported by file")
+        }
+        return master
+    }
+
+    /// DB->remove of a named database: frees all its pages and its name.
+    /// A missing name is ENOENT.
+    public static func removeSubdatabase(store: any PageStore, name: [UInt8], fileName: String? = nil) throws(DBError) {
+        let master = try master(of: store, fileName: fileName)
+        guard try master.lookupSubdatabase(name) != nil else { throw DBError(ENOENT) }
         let tree = try Btree.open(store: store, subdatabase: name, fileName: fileName)
         try tree.freeAllPages()
         try master.delete(name)
+    }
+
+    /// DB->rename of a named database: its master entry changes name (its
+    /// pages stay). A missing name is ENOENT; a taken new name is EEXIST
+    /// with libdb's BDB0673 message.
+    public static func renameSubdatabase(store: any PageStore, name: [UInt8], to newName: [UInt8],
+                                         fileName: String? = nil) throws(DBError) {
+        let master = try master(of: store, fileName: fileName)
+        guard let pgno = try master.lookupSubdatabase(name) else { throw DBError(ENOENT) }
+        if name == newName { return }
+        if try master.lookupSubdatabase(newName) != nil {
+            throw DBError(EEXIST, "BDB0673 rename: database \(String(decoding: newName, as: UTF8.self)) exists")
+        }
+        try master.delete(name)
+        let value: [UInt8] = [UInt8(truncatingIfNeeded: pgno), UInt8(truncatingIfNeeded: pgno >> 8),
+                              UInt8(truncatingIfNeeded: pgno >> 16), UInt8(truncatingIfNeeded: pgno >> 24)]
+        try master.put(newName, value)
     }
 
     /// Frees every page of this tree (nodes, overflow chains, its meta page).

@@ -1,0 +1,154 @@
+// Database-level access: libdb's argument checks for DB->get/put/del/cursor
+// and DB->open (order and texts), DB_OVERWRITE_DUP, DB_SET_RECNO, partial
+// puts and files that are not databases. Each test runs in its own scratch
+// directory with a database-private environment, as db_create(NULL) makes.
+import CBerkeleyDB
+import Glibc
+import Testing
+@testable import TernEngine
+
+@Suite struct DatabaseAccessTests {
+    /// A fresh database handle in a private environment.
+    func handle(_ set: DatabaseStateFlags = []) -> Database {
+        let env = Environment()
+        env.isPrivateToDatabase = true
+        let db = Database(environment: env)
+        db.config.flags.formUnion(set)
+        return db
+    }
+
+    /// A scratch directory, removed with its files at the end.
+    func inScratch(_ body: (String) throws -> Void) throws {
+        var template = Array("/tmp/tern-dbaccess-XXXXXX".utf8CString)
+        let dir = template.withUnsafeMutableBufferPointer { String(cString: mkdtemp($0.baseAddress!)) }
+        defer { _ = system("rm -rf '\(dir)'") }
+        try body(dir)
+    }
+
+    func code(_ body: () throws(DBError) -> Void) -> DBError? {
+        do throws(DBError) { try body(); return nil } catch { return error }
+    }
+
+    func put(_ db: Database, _ k: String, _ d: String, _ r: PutRequest = .keyLast) throws(DBError) {
+        try withBuffer(Array(k.utf8)) { (kb) throws(DBError) in
+            try withBuffer(Array(d.utf8)) { (db2) throws(DBError) in try db.put(key: kb, data: db2, r, autoCommit: false) }
+        }
+    }
+
+    @Test func getChecksFollowLibdbOrder() throws {
+        try inScratch { dir in
+            let db = handle()
+            try db.open(file: dir + "/a.db", database: nil, type: DB_BTREE, flags: UInt32(DB_CREATE), mode: 0,
+                        options: BtreeOptions())
+            // DB_RMW needs locking, checked before the operation itself.
+            let e = code { () throws(DBError) in _ = try db.checkGet(flags: 0x12345, key: ItemShape(), data: ItemShape()) }
+            #expect(e?.message == "BDB0056 DB->get: DB_READ_COMMITTED, DB_READ_UNCOMMITTED and DB_RMW require locking")
+            let m = code { () throws(DBError) in _ = try db.checkGet(flags: UInt32(DB_MULTIPLE), key: ItemShape(), data: ItemShape()) }
+            #expect(m?.message == "BDB0585 DB_MULTIPLE requires DB_DBT_USERMEM be set")
+            let r = code { () throws(DBError) in _ = try db.checkGet(flags: UInt32(DB_SET_RECNO), key: ItemShape(), data: ItemShape()) }
+            #expect(r?.message == "BDB0055 illegal flag specified to DB->get")
+            let combo = ItemShape(flags: UInt32(DB_DBT_REALLOC | DB_DBT_USERMEM))
+            let c = code { () throws(DBError) in _ = try db.checkGet(flags: 0, key: ItemShape(), data: combo) }
+            #expect(c?.message == "BDB0054 illegal flag combination specified to data")
+            let p = code { () throws(DBError) in
+                _ = try db.checkGet(flags: 0, key: ItemShape(flags: UInt32(DB_DBT_PARTIAL)), data: ItemShape())
+            }
+            #expect(p?.message == "BDB0708 Invalid positioning flag combined with DB_DBT_PARTIAL")
+            #expect(try db.checkGet(flags: UInt32(DB_GET_BOTH | DB_IGNORE_LEASE), key: ItemShape(), data: ItemShape()) == .both)
+            try db.close(noSync: false)
+        }
+    }
+
+    @Test func putFlagsAreOperationsNotBits() throws {
+        try inScratch { dir in
+            let db = handle([.dup, .dupSort])
+            try db.open(file: dir + "/d.db", database: nil, type: DB_BTREE, flags: UInt32(DB_CREATE), mode: 0,
+                        options: BtreeOptions(flags: [.dup, .dupSort]))
+            // DB_NOOVERWRITE | DB_OVERWRITE_DUP is DB_OVERWRITE_DUP's value.
+            #expect(try db.checkPut(flags: UInt32(DB_NOOVERWRITE | DB_OVERWRITE_DUP), key: ItemShape(), data: ItemShape()) == .overwriteDup)
+            #expect(try db.checkPut(flags: UInt32(DB_NODUPDATA), key: ItemShape(), data: ItemShape()) == .noDupData)
+            let u = code { () throws(DBError) in _ = try db.checkPut(flags: 0x4000_0000, key: ItemShape(), data: ItemShape()) }
+            #expect(u?.message == "BDB0093 __bamc_put: Unknown flag: 0x40000000")
+            try put(db, "k", "mu")
+            #expect(code { () throws(DBError) in try put(db, "k", "mu") }?.code == DB_KEYEXIST)
+            #expect(code { () throws(DBError) in try put(db, "k", "mu", .noDupData) }?.message == nil)
+            try put(db, "k", "mu", .overwriteDup)
+            try put(db, "k", "nu", .noDupData)
+            let c = db.opened!.tree.cursor()
+            try c.get(.set, key: Array("k".utf8))
+            #expect(try c.count() == 2)
+            try db.close(noSync: false)
+        }
+    }
+
+    @Test func recordNumberKeysAreChecked() throws {
+        try inScratch { dir in
+            let db = handle([.recnum])
+            try db.open(file: dir + "/r.db", database: nil, type: DB_BTREE, flags: UInt32(DB_CREATE), mode: 0,
+                        options: BtreeOptions(flags: [.recnum]))
+            try put(db, "b", "2")
+            try put(db, "a", "1")
+            #expect(try db.checkGet(flags: UInt32(DB_SET_RECNO), key: ItemShape(), data: ItemShape()) == .recordNumber)
+            var two: UInt32 = 2
+            let got = try withUnsafeBytes(of: &two) { raw in
+                try db.get(.recordNumber, key: raw, data: UnsafeRawBufferPointer(start: nil, count: 0)) { (k, v) throws(DBError) in
+                    (try k!.bytes(), try v.bytes())
+                }
+            }
+            #expect(got.0 == Array("b".utf8) && got.1 == Array("2".utf8))
+            #expect(code { () throws(DBError) in _ = try Database.recordNumber(UnsafeRawBufferPointer(start: nil, count: 0)) }?.message
+                    == "BDB1001 illegal record number size")
+            var zero: UInt32 = 0
+            let z = withUnsafeBytes(of: &zero) { raw in code { () throws(DBError) in _ = try Database.recordNumber(raw) } }
+            #expect(z?.message == "BDB1002 illegal record number of 0")
+            try db.close(noSync: false)
+        }
+    }
+
+    @Test func openRejectsFilesThatAreNotDatabases() throws {
+        try inScratch { dir in
+            let text = dir + "/text.db"
+            let fd = Glibc.open(text, O_CREAT | O_WRONLY, 0o644)
+            _ = Glibc.write(fd, "hello, world\n", 13)
+            Glibc.close(fd)
+            let e = code { () throws(DBError) in
+                try handle().open(file: text, database: nil, type: DB_BTREE, flags: 0, mode: 0, options: BtreeOptions())
+            }
+            #expect(e?.message == "BDB0004 fop_read_meta: \(text): unexpected file type or format")
+            // An empty file: DB_CREATE reports it, then initialises it.
+            let empty = dir + "/empty.db"
+            Glibc.close(Glibc.open(empty, O_CREAT | O_WRONLY, 0o644))
+            let db = handle()
+            let notices = try db.open(file: empty, database: nil, type: DB_BTREE, flags: UInt32(DB_CREATE), mode: 0,
+                                      options: BtreeOptions())
+            #expect(notices == ["BDB0004 fop_read_meta: \(empty): unexpected file type or format"])
+            try db.close(noSync: false)
+            let d = code { () throws(DBError) in
+                try handle().open(file: dir, database: nil, type: DB_BTREE, flags: 0, mode: 0, options: BtreeOptions())
+            }
+            #expect(d == DBError(EISDIR))
+            let missing = code { () throws(DBError) in
+                try handle().open(file: dir + "/none.db", database: nil, type: DB_BTREE, flags: 0, mode: 0, options: BtreeOptions())
+            }
+            #expect(missing == DBError(ENOENT))
+        }
+    }
+
+    @Test func openFlagChecks() {
+        let combos: [(UInt32, DBTYPE, String)] = [
+            (UInt32(DB_EXCL), DB_BTREE, "BDB0054 illegal flag combination specified to DB->open"),
+            (UInt32(DB_RDONLY | DB_CREATE), DB_BTREE, "BDB0054 illegal flag combination specified to DB->open"),
+            (UInt32(DB_CREATE), DB_UNKNOWN, "BDB0592 DB_UNKNOWN type specified with DB_CREATE or DB_TRUNCATE"),
+            (UInt32(DB_CREATE), DBTYPE(rawValue: 42), "BDB0593 unknown type: 42"),
+            (UInt32(DB_AUTO_COMMIT), DB_BTREE, "BDB0633 DB_AUTO_COMMIT may not be specified in non-transactional environment"),
+            (UInt32(DB_MULTIVERSION), DB_BTREE, "BDB0597 DB_MULTIVERSION illegal without a transaction specified"),
+        ]
+        for (flags, type, message) in combos {
+            let e = code { () throws(DBError) in
+                try handle().open(file: "/nonexistent/x.db", database: nil, type: type, flags: flags, mode: 0,
+                                  options: BtreeOptions())
+            }
+            #expect(e?.message == message)
+        }
+    }
+}

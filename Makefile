@@ -12,7 +12,7 @@ SWIFT ?= swift
 SWIFT_LIB_FLAGS := -c release --product tern --scratch-path $(SCRATCH) -Xswiftc -static-stdlib \
 	-Xlinker --version-script=$(CURDIR)/tern.map -Xlinker -soname=libdb-5.3.so
 
-.PHONY: all lib generate check swift-test compat abi-check dropin-test demo install clean
+.PHONY: all lib generate check swift-test compat abi-check dropin-test demo bench install clean
 
 all: lib $(BUILD)/include/db.h $(BUILD)/lib/pkgconfig/tern.pc
 
@@ -50,6 +50,11 @@ compat: all
 
 demo: all
 	@bash demo/demo.sh
+
+# Benchmarks, Tern vs the system libdb (not part of check): `make bench
+# BENCH_N=200000` for a quick run (default N=1000000, BENCH_RUNS=3).
+bench: all
+	TERN_BUILD=$(BUILD) BENCH_N=$(BENCH_N) BENCH_RUNS=$(BENCH_RUNS) bash bench/run.sh
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/include

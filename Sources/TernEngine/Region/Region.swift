@@ -330,6 +330,41 @@ public final class Region: @unchecked Sendable {
 
     // MARK: areas
 
+    /// Zeroes `count` bytes at `p`, writing only the 4 KiB chunks that are
+    /// not zero already. A new region (a fresh sparse file, or anonymous
+    /// memory) reads as zeros: writing them anyway dirtied every page of a
+    /// large area such as the page cache's (a 64 MB cache gave a region file
+    /// with 104 MB allocated on disk, 7 MB without), which the kernel then
+    /// wrote back, and cost 3.5x the instructions of this check at open.
+    /// Reading a hole maps it without dirtying it.
+    static func zeroFill(_ p: UnsafeMutableRawPointer, count: Int) {
+        let chunk = 4096
+        var done = 0
+        while done < count {
+            let n = min(chunk, count - done)
+            let q = p + done
+            if !isZero(UnsafeRawPointer(q), count: n) {
+                q.initializeMemory(as: UInt8.self, repeating: 0, count: n)
+            }
+            done += n
+        }
+    }
+
+    /// True when the `count` bytes at `p` are all zero.
+    @inline(__always) static func isZero(_ p: UnsafeRawPointer, count: Int) -> Bool {
+        var i = 0
+        var acc: UInt64 = 0
+        while i + 8 <= count {
+            acc |= p.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+            i += 8
+        }
+        while i < count {
+            acc |= UInt64(p.load(fromByteOffset: i, as: UInt8.self))
+            i += 1
+        }
+        return acc == 0
+    }
+
     /// Finds the area `name`, creating it (`size` bytes, zeroed, then
     /// `initialize`d) when absent. The initializer runs under the heap
     /// mutex, so a concurrent joiner waits until the area is complete; it
@@ -354,7 +389,7 @@ public final class Region: @unchecked Sendable {
         guard let off = heap.allocate(size) else {
             throw DBError(ENOMEM, "tern region: no room for area \"\(name)\" of \(size) bytes (region is \(self.size) bytes)")
         }
-        pointer(off).initializeMemory(as: UInt8.self, repeating: 0, count: size)
+        Region.zeroFill(pointer(off), count: size)
         do {
             try initialize(off)
         } catch {

@@ -35,6 +35,25 @@ struct LogTestDir {
         return stat(file(n), &st) == 0 ? Int(st.st_size) : -1
     }
 
+    /// True when every byte of log file `n` from `offset` to its end is
+    /// zero. Log files are pre-sized to lg_max, so the file's size is not
+    /// where the log ends; this is how tests check that nothing is left
+    /// after the logical end (a cut tail, a truncation).
+    func isZero(_ n: UInt32, from offset: Int) -> Bool {
+        let fd = open(file(n), O_RDONLY)
+        precondition(fd >= 0)
+        defer { close(fd) }
+        var buf = [UInt8](repeating: 0, count: 65536)
+        var at = offset
+        while true {
+            let got = buf.withUnsafeMutableBytes { pread(fd, $0.baseAddress, $0.count, off_t(at)) }
+            precondition(got >= 0)
+            if got == 0 { return true }
+            if buf[0..<got].contains(where: { $0 != 0 }) { return false }
+            at += got
+        }
+    }
+
     /// Overwrites bytes of a log file.
     func poke(_ n: UInt32, at offset: Int, _ bytes: [UInt8]) {
         let fd = open(file(n), O_WRONLY)

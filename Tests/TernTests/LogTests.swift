@@ -43,7 +43,10 @@ import Testing
     @Test func appendReadRoundTripBufferedAndFlushed() throws {
         let dir = LogTestDir(); defer { dir.cleanup() }
         let log = try Log.open(.init(directory: dir.path, bufferSize: 4096, fileSize: 1 << 20))
-        #expect(dir.size(1) == 0)  // the header is still in the buffer
+        // The header is still in the buffer: the file, created at its full
+        // size (lg_max, as libdb's), holds only zeros so far.
+        #expect(dir.size(1) == 1 << 20)
+        #expect(dir.isZero(1, from: 0))
         var lsns: [LSN] = []
         for i in 0..<200 {
             lsns.append(try log.append(type: UInt32(i % 7), payload: logPayload(i, size: i * 13 % 300)))
@@ -150,7 +153,11 @@ import Testing
         #expect(logErrorCode { _ = try LogCursor(log: log).first() } == DB_NOTFOUND)
         #expect(logErrorCode { _ = try LogCursor(log: log).last() } == DB_NOTFOUND)
         try log.close()
-        #expect(dir.size(1) == Int(LogFormat.headerRecordSize))
+        // The file keeps its full (pre-allocated) size; the log's end is
+        // after the header, and only zeros follow it.
+        #expect(dir.size(1) == Int(EnvironmentConfig.defaultLogFileSize))
+        #expect(dir.isZero(1, from: Int(LogFormat.headerRecordSize)))
+        #expect(try Log.open(.init(directory: dir.path)).nextLSN == LSN(file: 1, offset: LogFormat.headerRecordSize))
 
         let other = LogTestDir(); defer { other.cleanup() }
         // A Berkeley DB log (or anything else) under a log file name.
@@ -169,10 +176,12 @@ import Testing
         })
         let a = try log.append(type: 1, payload: [1, 2, 3])
         try log.commit(a, mode: .noSync)
-        #expect(dir.size(1) == 0)
+        // Files are pre-sized, so "written" is checked by content, not size:
+        // nothing is in the file yet, then the record is readable offline.
+        #expect(dir.isZero(1, from: 0))
         #expect(!log.isDurable(a))
         try log.commit(a, mode: .writeNoSync)
-        #expect(dir.size(1) > Int(a.offset))
+        #expect(try LogCursor(directory: dir.path).set(a).payload == [1, 2, 3])
         #expect(log.writtenLSN > a && !log.isDurable(a))
         #expect(syncs.value("sync") == 0)
         try log.commit(a, mode: .sync)
@@ -232,7 +241,9 @@ import Testing
         let end = good.last!.offset + UInt32(LogFormat.frameSize + 64)
         #expect(log.lastLSN == good.last)
         #expect(log.nextLSN == LSN(file: 1, offset: end))
-        #expect(dir.size(1) == Int(end))  // the torn tail is gone from the file
+        // The torn tail is gone from the file: only zeros after the end
+        // (the file stays pre-sized to lg_max, so its size is not checked).
+        #expect(dir.isZero(1, from: Int(end)))
         let a = try log.append(type: 6, payload: logPayload(100, size: 10))
         let b = try log.append(type: 6, payload: logPayload(101, size: 500))
         #expect(a == LSN(file: 1, offset: end))
@@ -270,18 +281,41 @@ import Testing
         try checkRecovers(dir, lsns, lastGood: 16)
     }
 
+    /// Where the records written by writeLog end in file 1 (the file
+    /// itself is pre-sized to lg_max and ends much later).
+    func logicalEnd(_ lsns: [LSN], size: Int = 64) -> Int {
+        Int(lsns.last!.offset) + LogFormat.frameSize + size
+    }
+
     @Test func garbageAppended() throws {
         let dir = LogTestDir(); defer { dir.cleanup() }
         let lsns = try writeLog(dir)
-        dir.appendBytes(1, logPayload(77, size: 333))
+        // Right after the last record, and also far out in the pre-sized
+        // file's hole, and past its end: all of it must go.
+        dir.poke(1, at: logicalEnd(lsns), logPayload(77, size: 333))
+        dir.poke(1, at: 100_000, logPayload(78, size: 333))
+        dir.appendBytes(1, logPayload(79, size: 333))
         try checkRecovers(dir, lsns, lastGood: 19)
     }
 
     @Test func zerosAppended() throws {
         let dir = LogTestDir(); defer { dir.cleanup() }
         let lsns = try writeLog(dir)
+        // Zeros written (not a hole) after the end, and past the file's size.
+        dir.poke(1, at: logicalEnd(lsns), [UInt8](repeating: 0, count: 4096))
         dir.appendBytes(1, [UInt8](repeating: 0, count: 4096))
         try checkRecovers(dir, lsns, lastGood: 19)
+    }
+
+    @Test func fileFromBeforePresizingIsExtended() throws {
+        // A file exactly as long as its records (cut to the end by hand, or
+        // written before files were pre-sized) is a clean log; reopening
+        // pre-sizes it and appends after the last record.
+        let dir = LogTestDir(); defer { dir.cleanup() }
+        let lsns = try writeLog(dir)
+        dir.truncateFile(1, to: logicalEnd(lsns))
+        try checkRecovers(dir, lsns, lastGood: 19)
+        #expect(dir.size(1) == 1 << 20)
     }
 
     @Test func recordsValidOnlyAtTheirOwnLSN() throws {
@@ -307,7 +341,9 @@ import Testing
         #expect(logErrorCode { _ = try LogCursor(directory: dir.path).set(LSN(file: 2, offset: 48)) } == DB_RUNRECOVERY)
         let again = try Log.open(config)
         #expect(again.lastLSN == inFile1.last)
-        #expect(dir.size(2) == 48)
+        // File 2 is cut back to its header (only zeros after it; the file
+        // keeps its pre-allocated size).
+        #expect(dir.isZero(2, from: 48))
         #expect(try again.append(type: 1, payload: [1]) == LSN(file: 2, offset: 48))
     }
 
@@ -348,7 +384,10 @@ import Testing
         let keep = lsns[30]
         try log.truncate(after: keep)
         #expect(LogFiles(directory: dir.path).list().last == keep.file)
-        #expect(dir.size(keep.file) == Int(keep.offset) + LogFormat.frameSize + 90)
+        // The truncated file ends after `keep` in content, not size: it
+        // stays pre-sized to lg_max, with zeros after the new end.
+        #expect(dir.isZero(keep.file, from: Int(keep.offset) + LogFormat.frameSize + 90))
+        #expect(dir.size(keep.file) == 2048)
         #expect(log.nextLSN == LSN(file: keep.file, offset: keep.offset + UInt32(LogFormat.frameSize + 90)))
         var expected = Array(lsns.prefix(31))
         for i in 200..<260 { expected.append(try log.append(type: 2, payload: logPayload(i, size: 90))) }
@@ -445,6 +484,25 @@ import Testing
         #expect(logErrorCode { _ = try fresh.current() } == EINVAL)
         #expect(try LogCursor(log: log).next().lsn == lsns.first)  // NEXT on unset = FIRST
         #expect(try LogCursor(log: log).prev().lsn == lsns.last)   // PREV on unset = LAST
+    }
+
+    @Test func offlineCursorSeesRecordsWrittenAfterItReachedTheEnd() throws {
+        // Files are pre-sized: a reader without the writer reads zeros after
+        // the last record into its read-ahead window. Records written there
+        // later must still be found (the window is re-read, not trusted).
+        let dir = LogTestDir(); defer { dir.cleanup() }
+        let log = try Log.open(.init(directory: dir.path, bufferSize: 1024, fileSize: 1 << 20))
+        let a = try log.append(type: 1, payload: logPayload(1, size: 50))
+        try log.flush()
+        let c = LogCursor(directory: dir.path)
+        #expect(try c.last().lsn == a)  // the window now holds zeros after a
+        #expect(logErrorCode { _ = try c.set(log.nextLSN) } == DB_NOTFOUND)
+        #expect(try c.set(a).lsn == a)
+        let b = try log.append(type: 2, payload: logPayload(2, size: 70))
+        try log.flush()
+        #expect(try c.next() == LogRecord(lsn: b, type: 2, payload: logPayload(2, size: 70)))
+        #expect(try c.set(b).lsn == b)
+        #expect(logErrorCode { _ = try c.next() } == DB_NOTFOUND)
     }
 
     @Test func corruptionInsideTheLogIsAnErrorNotTheEnd() throws {

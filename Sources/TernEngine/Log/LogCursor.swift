@@ -237,7 +237,22 @@ public final class LogCursor {
     }
 
     /// Reads and checks the record at `lsn` into scratch.
+    ///
+    /// A cursor without a writer cannot know which bytes of the last file
+    /// are final: log files are pre-sized, so its read-ahead window may hold
+    /// zeros that the writer has since overwritten with records (a writer
+    /// attached to the cursor bounds the window instead; see copyLive). So
+    /// when such a cursor finds no valid record through a cached window, it
+    /// drops the window and reads once more from the file. A valid record is
+    /// never a stale one: its checksum covers its bytes and its LSN.
     func fetch(_ lsn: LSN, backward: Bool = false) throws(DBError) -> Fetch {
+        let result = try fetchOnce(lsn, backward: backward)
+        if case .record = result { return result }
+        if log == nil && reader.dropWindow() { return try fetchOnce(lsn, backward: backward) }
+        return result
+    }
+
+    private func fetchOnce(_ lsn: LSN, backward: Bool) throws(DBError) -> Fetch {
         guard let end = fileEnd(lsn.file), lsn.offset < end else { return .end }
         if UInt64(lsn.offset) + UInt64(LogFormat.frameSize) > UInt64(end) { return .invalidHeader }
         var frameBytes: (UInt64, UInt64) = (0, 0)
@@ -245,6 +260,10 @@ public final class LogCursor {
             try read(lsn.file, offset: lsn.offset, count: LogFormat.frameSize, into: f.baseAddress!, backward: backward)
         }
         guard got else { return .invalidHeader }
+        // An all-zero frame is space never written: the rest of a pre-sized
+        // (or DB_LOG_ZERO) file. It ends the file's records, as libdb's
+        // zero-length record does, so DB_SET there is DB_NOTFOUND, not EIO.
+        if frameBytes == (0, 0) { return .end }
         let frame = withUnsafeBytes(of: &frameBytes) { LogFrame($0.baseAddress!) }
         guard frame.isPlausible(at: lsn.offset, end: end) else { return .invalidHeader }
         let n = Int(frame.length) - LogFormat.frameSize

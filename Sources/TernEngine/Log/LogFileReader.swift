@@ -30,6 +30,13 @@ final class LogFileReader {
         windowCount = 0
     }
 
+    /// Forgets the read-ahead window (keeping the file open); true when
+    /// there was one. See LogCursor.fetch.
+    func dropWindow() -> Bool {
+        defer { windowCount = 0 }
+        return windowCount > 0
+    }
+
     /// Opens file `f` if it is not the open one; false when it does not exist.
     func select(_ f: UInt32) -> Bool {
         if fd >= 0 && file == f { return true }
@@ -41,7 +48,8 @@ final class LogFileReader {
         return true
     }
 
-    /// The current size of file `f`, nil when it does not exist.
+    /// The current size of file `f`, nil when it does not exist. Log files
+    /// are pre-sized: this bounds the readable bytes, it is not the log's end.
     func size(_ f: UInt32) -> UInt32? {
         guard select(f) else { return nil }
         return UInt32(clamping: LogIO.size(fd))

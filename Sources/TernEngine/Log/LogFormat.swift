@@ -16,7 +16,9 @@
 // Checksumming the LSN (which is not stored) means a record is valid only at
 // the place it was written: stale bytes from an earlier incarnation of a
 // file, or an LSN pointing into the middle of a record, fail the checksum.
-// A zeroed tail has length 0, which no record has.
+// A zeroed tail has length 0, which no record has. Log files are created at
+// their full size (lg_max) and the space after the last record reads as
+// zeros, so an all-zero frame is where a file's records end.
 //
 // The file header's payload (LogFileHeader, 32 bytes):
 //   0  magic     8 bytes "TernLog\0": identifies a Tern log

@@ -93,6 +93,63 @@ struct Step {
     var index: Int
 }
 
+/// The descent a write records (see Btree.path): a fixed-capacity stack of
+/// Steps in memory the Btree owns (allocated in init, freed in its deinit).
+///
+/// Why not a `var [Step]` on the Btree: every access to a class's mutable
+/// stored property goes through Swift's dynamic exclusivity check
+/// (swift_beginAccess/endAccess), which findLeaf paid at every level of
+/// every put (~6% of an in-cache put). This type is held in a `let` and
+/// mutates only through its pointers, so there is nothing to check.
+///
+/// Safety: `storage` holds `capacity` Steps, of which the first `count` are
+/// initialised (Step is trivial, so nothing needs deinitialising); every
+/// index is bounds-checked against `count`, every append against
+/// `capacity`. A descent has at most BtreePage.maxLevel steps, because node
+/// levels are validated to lie in 1...maxLevel and to decrease by one per
+/// step. Not thread-safe: only a writer holding the tree latch exclusively
+/// uses it.
+struct StepPath {
+    private let storage: UnsafeMutablePointer<Step>
+    private let countStorage: UnsafeMutablePointer<Int>
+    let capacity: Int
+
+    init(capacity: Int) {
+        self.capacity = capacity
+        storage = .allocate(capacity: capacity)
+        countStorage = .allocate(capacity: 1)
+        countStorage.initialize(to: 0)
+    }
+
+    /// Frees the memory (the owning Btree's deinit; no use afterwards).
+    func deallocate() {
+        storage.deallocate()
+        countStorage.deallocate()
+    }
+
+    var count: Int { countStorage.pointee }
+
+    subscript(i: Int) -> Step {
+        get {
+            precondition(i >= 0 && i < countStorage.pointee, "path index out of range")
+            return storage[i]
+        }
+        nonmutating set {
+            precondition(i >= 0 && i < countStorage.pointee, "path index out of range")
+            storage[i] = newValue
+        }
+    }
+
+    func removeAll() { countStorage.pointee = 0 }
+
+    func append(_ step: Step) {
+        let n = countStorage.pointee
+        precondition(n < capacity, "path deeper than the maximum tree level")
+        (storage + n).initialize(to: step)
+        countStorage.pointee = n + 1
+    }
+}
+
 /// A value handed to a caller's closure: in-page bytes or an overflow chain.
 /// Valid only inside the closure (the page is pinned for its duration).
 public struct BtreeValue {
@@ -151,7 +208,14 @@ public final class Btree {
 
     /// The descent a write records (writers hold the latch exclusively, so
     /// one reused buffer suffices; reads never touch it).
-    var path: [Step] = []
+    let path: StepPath
+    /// Where a write encodes its new leaf item when every field is inline
+    /// (the common case), instead of building a [UInt8] per put: pageSize
+    /// bytes, more than maxEntry. Owned by the Btree (freed in deinit) and,
+    /// like `path`, used only by a writer holding the latch exclusively; an
+    /// item encoded here must be in a page (or copied) before the next
+    /// encode. See withLeafItem.
+    let itemScratch: UnsafeMutableRawBufferPointer
     /// Open cursors of a DB_DUP tree (see CursorRegistry in BtreeCursor.swift).
     let openCursors = CursorRegistry()
 
@@ -166,7 +230,13 @@ public final class Btree {
         self.dupCompare = options.dupCompare
         self.usable = pageSize - BtreePage.headerSize
         self.maxEntry = max(min(usable / 2, usable / Int(max(2, meta.minKey))) - 2, 64)
-        path.reserveCapacity(Int(BtreePage.maxLevel))
+        path = StepPath(capacity: Int(BtreePage.maxLevel) + 1)
+        itemScratch = .allocate(byteCount: max(pageSize, 64), alignment: 8)
+    }
+
+    deinit {
+        path.deallocate()
+        itemScratch.deallocate()
     }
 
     /// Formats a new tree in a fresh store (only page 0, all zero; see
@@ -411,9 +481,14 @@ public final class Btree {
     }
 
     /// Plain tree put: replace the entry for `key`, or insert it.
+    ///
+    /// One descent, one pin of the leaf: findLeaf pins it for write, the
+    /// search and the change happen under that pin (insertAt/replaceAt take
+    /// it over), and the new item is encoded into itemScratch, so an
+    /// in-cache put that fits its leaf allocates nothing.
     func upsert(key: UnsafeRawBufferPointer, data: UnsafeRawBufferPointer) throws(DBError) {
         let probe = Probe(key: key)
-        let page = try findLeaf(probe, record: true)
+        let page = try findLeaf(probe, record: true, writeLeaf: true)
         let i: Int
         let exact: Bool
         var stored: [UInt8]? = nil
@@ -425,36 +500,30 @@ public final class Btree {
             // spelled differently.
             if exact && keyCompare != nil { stored = try fieldArray(page, page.parse(i).f0) }
         } catch { release(page); throw error }
-        release(page)
         path[path.count - 1].index = i
-        let item: [UInt8]
         if let stored {
-            item = try withBuffer(stored) { (k) throws(DBError) in try buildLeafItem(key: k, data: data, token: nil) }
+            try withBuffer(stored) { (k) throws(DBError) in
+                try writeEntry(key: k, data: data, token: nil, replace: exact, pinned: page)
+            }
         } else {
-            item = try buildLeafItem(key: key, data: data, token: nil)
-        }
-        if exact {
-            try replaceAt(item)
-        } else {
-            try insertAt(item)
+            try writeEntry(key: key, data: data, token: nil, replace: exact, pinned: page)
         }
     }
 
     /// Inserts a new entry, which `probe` names exactly (it must be absent).
     func insertEntry(key: UnsafeRawBufferPointer, data: UnsafeRawBufferPointer,
                      token: UnsafeRawBufferPointer?, probe: Probe) throws(DBError) {
-        let page = try findLeaf(probe, record: true)
+        let page = try findLeaf(probe, record: true, writeLeaf: true)
         let i: Int
         do throws(DBError) { i = try lowerBound(page, probe) } catch { release(page); throw error }
-        release(page)
         path[path.count - 1].index = i
-        try insertAt(try buildLeafItem(key: key, data: data, token: token))
+        try writeEntry(key: key, data: data, token: token, replace: false, pinned: page)
     }
 
     /// Replaces the data of the entry `probe` names exactly (keeping its key
     /// and token); DB_NOTFOUND if it is gone.
     func replaceData(_ probe: Probe, data: UnsafeRawBufferPointer) throws(DBError) {
-        let page = try findLeaf(probe, record: true)
+        let page = try findLeaf(probe, record: true, writeLeaf: true)
         let i: Int
         var token: [UInt8]? = nil
         var stored: [UInt8]? = nil
@@ -465,16 +534,14 @@ public final class Btree {
             // The stored key stays (see upsert).
             if keyCompare != nil { stored = try fieldArray(page, page.parse(i).f0) }
         } catch { release(page); throw error }
-        release(page)
         path[path.count - 1].index = i
-        let item: [UInt8] = try withBuffer(stored ?? []) { (sk) throws(DBError) in
+        // Copies (token, stored key) were taken above: the page changes below.
+        try withBuffer(stored ?? []) { (sk) throws(DBError) in
             let key = stored == nil ? probe.key : sk
-            if let token {
-                return try withBuffer(token) { (t) throws(DBError) in try buildLeafItem(key: key, data: data, token: t) }
+            try withBuffer(token ?? []) { (t) throws(DBError) in
+                try writeEntry(key: key, data: data, token: token == nil ? nil : t, replace: true, pinned: page)
             }
-            return try buildLeafItem(key: key, data: data, token: nil)
         }
-        try replaceAt(item)
     }
 
     /// Removes the entry `probe` names exactly; DB_NOTFOUND if absent.

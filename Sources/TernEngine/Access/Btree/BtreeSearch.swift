@@ -90,9 +90,12 @@ extension Btree {
 
     /// Descends to the leaf for `probe`, returning it pinned. With `record`,
     /// fills `path` (root first; the leaf's step has index 0 for the caller).
-    func findLeaf(_ probe: Probe, record: Bool = false) throws(DBError) -> BtreePage {
-        if record { path.removeAll(keepingCapacity: true) }
-        var page = try node(root)
+    /// With `writeLeaf` the leaf is pinned for write, so a writer searches it
+    /// and changes it under one pin (a root that may be the leaf is pinned
+    /// for write too: its level is only known once it is pinned).
+    func findLeaf(_ probe: Probe, record: Bool = false, writeLeaf: Bool = false) throws(DBError) -> BtreePage {
+        if record { path.removeAll() }
+        var page = try node(root, write: writeLeaf)
         var level = page.level
         while !page.isLeaf {
             let slot: Int
@@ -103,7 +106,7 @@ extension Btree {
             } catch { release(page); throw error }
             if record { path.append(Step(pgno: page.pgno, index: slot)) }
             release(page)
-            page = try node(child)
+            page = try node(child, write: writeLeaf && level == 2)
             guard page.level == level - 1 else { release(page); throw .badPage(child) }
             level = page.level
         }

@@ -56,11 +56,62 @@ extension Btree {
         return out
     }
 
-    func buildLeafItem(key: UnsafeRawBufferPointer, data: UnsafeRawBufferPointer,
-                       token: UnsafeRawBufferPointer?) throws(DBError) -> [UInt8] {
-        var srcs: [FieldSource] = [.bytes(key), .bytes(data)]
-        if let token { srcs.append(.bytes(token)) }
-        return try buildItem(child: nil, count: 0, &srcs)
+    /// Runs `body` on the encoded leaf item (key, data[, token]). When every
+    /// field stays inline (the item is at most maxEntry bytes, so buildItem
+    /// would move nothing to an overflow chain) it is encoded, byte for byte
+    /// as buildItem would, into itemScratch: no allocation. Otherwise
+    /// buildItem builds it, writing the chains. `pinned`, the caller's
+    /// pinned leaf, is released here if building fails; `body` owns it
+    /// otherwise. The scratch bytes are valid only during `body`.
+    func withLeafItem<R>(key: UnsafeRawBufferPointer, data: UnsafeRawBufferPointer,
+                         token: UnsafeRawBufferPointer?, pinned: BtreePage?,
+                         _ body: (UnsafeRawBufferPointer) throws(DBError) -> R) throws(DBError) -> R {
+        let fieldCount = token == nil ? 2 : 3
+        let size = ItemLayout.leafHeader + fieldCount * ItemLayout.inlineFieldHeader
+            + key.count + data.count + (token?.count ?? 0)
+        if size <= maxEntry {
+            // maxEntry < pageSize <= 65536: every length fits its u16, and
+            // the item fits itemScratch (pageSize bytes).
+            let out = itemScratch.baseAddress!
+            out.storeBytes(of: UInt16(size).littleEndian, as: UInt16.self)
+            out.storeBytes(of: UInt8(fieldCount), toByteOffset: 2, as: UInt8.self)
+            var at = ItemLayout.leafHeader
+            func put(_ b: UnsafeRawBufferPointer) {
+                out.storeBytes(of: 0, toByteOffset: at, as: UInt8.self)
+                out.storeBytes(of: UInt16(b.count).littleEndian, toByteOffset: at + 1, as: UInt16.self)
+                if let p = b.baseAddress, b.count > 0 { (out + at + 3).copyMemory(from: p, byteCount: b.count) }
+                at += ItemLayout.inlineFieldHeader + b.count
+            }
+            put(key)
+            put(data)
+            if let token { put(token) }
+            return try body(UnsafeRawBufferPointer(start: out, count: size))
+        }
+        let item: [UInt8]
+        do throws(DBError) {
+            var srcs: [FieldSource] = [.bytes(key), .bytes(data)]
+            if let token { srcs.append(.bytes(token)) }
+            item = try buildItem(child: nil, count: 0, &srcs)
+        } catch {
+            if let pinned { release(pinned) }
+            throw error
+        }
+        return try withBuffer(item, body)
+    }
+
+    /// Writes the leaf entry (key, data[, token]) at the slot the path ends
+    /// in, replacing the entry there (`replace`) or inserting before it.
+    /// `page` is that leaf, pinned for write by the caller's search;
+    /// ownership passes here (it is released on every path).
+    func writeEntry(key: UnsafeRawBufferPointer, data: UnsafeRawBufferPointer,
+                    token: UnsafeRawBufferPointer?, replace: Bool, pinned page: BtreePage) throws(DBError) {
+        try withLeafItem(key: key, data: data, token: token, pinned: page) { (item) throws(DBError) in
+            if replace {
+                try replaceAt(item, pinned: page)
+            } else {
+                try insertAt(item, pinned: page)
+            }
+        }
     }
 
     /// The overflow chains an item owns.
@@ -99,26 +150,30 @@ extension Btree {
 
     // MARK: Insert
 
-    /// Inserts a built leaf item at the leaf slot the path ends in.
-    func insertAt(_ item: [UInt8]) throws(DBError) {
-        try adjustCounts(1)
-        try insertIntoNode(depth: path.count - 1, index: path[path.count - 1].index, item: item)
+    /// Inserts a built leaf item at the leaf slot the path ends in. `page`
+    /// is that leaf, pinned for write by the caller (no second pin); it is
+    /// released here on every path.
+    func insertAt(_ item: UnsafeRawBufferPointer, pinned page: BtreePage) throws(DBError) {
+        do throws(DBError) { try adjustCounts(1) } catch { release(page); throw error }
+        try insertIntoNode(depth: path.count - 1, index: path[path.count - 1].index, item: item, pinned: page)
     }
 
     /// Replaces the leaf entry the path ends in (its chains are freed).
-    func replaceAt(_ item: [UInt8]) throws(DBError) {
+    /// `page` is that leaf, pinned for write by the caller; it is released
+    /// here on every path.
+    func replaceAt(_ item: UnsafeRawBufferPointer, pinned page: BtreePage) throws(DBError) {
         let d = path.count - 1
         let i = path[d].index
-        let page = try node(path[d].pgno, write: true)
         let old: [(PageNumber, Int)]
         do throws(DBError) {
             old = chains(of: try page.parse(i))
             try page.removeItem(i)
         } catch { release(page); throw error }
         page.bump()
-        release(page, dirty: true)
-        try freeChains(old)
-        try insertIntoNode(depth: d, index: i, item: item)
+        if !old.isEmpty {
+            do throws(DBError) { try freeChains(old) } catch { release(page, dirty: true); throw error }
+        }
+        try insertIntoNode(depth: d, index: i, item: item, pinned: page)
     }
 
     func fill(_ page: BtreePage, _ items: ArraySlice<[UInt8]>) {
@@ -155,11 +210,19 @@ extension Btree {
     }
 
     /// Inserts `item` as slot `index` of the node at path[depth], splitting
-    /// it (and its ancestors, up to the root) when it does not fit.
-    func insertIntoNode(depth d: Int, index i: Int, item: [UInt8]) throws(DBError) {
-        let page = try node(path[d].pgno, write: true)
+    /// it (and its ancestors, up to the root) when it does not fit. `pinned`:
+    /// that node, already pinned for write by the caller (ownership passes
+    /// here); nil pins it. `item` may be itemScratch: it is copied before
+    /// anything else is encoded.
+    func insertIntoNode(depth d: Int, index i: Int, item: UnsafeRawBufferPointer,
+                        pinned: BtreePage? = nil) throws(DBError) {
+        let page: BtreePage
+        if let pinned { page = pinned } else { page = try node(path[d].pgno, write: true) }
+        // A caller's pinned leaf may already be changed (replaceAt removed
+        // the old entry): errors must still release it dirty.
+        let callerChanged = pinned != nil
         if page.fits(item.count) {
-            item.withUnsafeBytes { page.insertItem($0, at: i) }
+            page.insertItem(item, at: i)
             page.bump()
             release(page, dirty: true)
             return
@@ -167,8 +230,8 @@ extension Btree {
         var items: [[UInt8]] = []
         do throws(DBError) {
             for k in 0..<page.count { items.append(Array(try page.itemBytes(k))) }
-        } catch { release(page); throw error }
-        items.insert(item, at: i)
+        } catch { release(page, dirty: callerChanged); throw error }
+        items.insert(Array(item), at: i)
         let leaf = page.isLeaf
         let level = page.level
         let kind: PageKind = leaf ? .leaf : .internal
@@ -176,7 +239,7 @@ extension Btree {
         do throws(DBError) {
             p = try splitPoint(items, inserted: i, append: leaf && page.next == 0 && i == items.count - 1,
                                prepend: leaf && page.prev == 0 && i == 0)
-        } catch { release(page); throw error }
+        } catch { release(page, dirty: callerChanged); throw error }
 
         if d == 0 {
             // Root split in place: both halves move to new pages and the root
@@ -185,7 +248,7 @@ extension Btree {
             do throws(DBError) {
                 a = try allocate(kind, level: level)
                 b = try allocate(kind, level: level)
-            } catch { release(page); throw error }
+            } catch { release(page, dirty: callerChanged); throw error }
             fill(a, items[..<p])
             fill(b, items[p...])
             if leaf { a.next = b.pgno; b.prev = a.pgno }
@@ -194,7 +257,7 @@ extension Btree {
             do throws(DBError) {
                 countA = try entryCount(of: a)
                 sepItem = try separatorItem(left: a, right: b)
-            } catch { release(a); release(b); release(page); throw error }
+            } catch { release(a); release(b); release(page, dirty: callerChanged); throw error }
             release(a, dirty: true)
             release(b, dirty: true)
             var none: [FieldSource] = []
@@ -207,7 +270,7 @@ extension Btree {
         }
 
         let b: BtreePage
-        do throws(DBError) { b = try allocate(kind, level: level) } catch { release(page); throw error }
+        do throws(DBError) { b = try allocate(kind, level: level) } catch { release(page, dirty: callerChanged); throw error }
         page.clearItems()
         fill(page, items[..<p])
         page.bump()
@@ -220,7 +283,7 @@ extension Btree {
                     let nx = try node(page.next, write: true)
                     nx.prev = b.pgno
                     release(nx, dirty: true)
-                } catch { release(b); release(page); throw error }
+                } catch { release(b); release(page, dirty: callerChanged); throw error }
             }
             page.next = b.pgno
         }
@@ -229,7 +292,7 @@ extension Btree {
         do throws(DBError) {
             countL = try entryCount(of: page)
             sepItem = try separatorItem(left: page, right: b)
-        } catch { release(b); release(page); throw error }
+        } catch { release(b); release(page, dirty: callerChanged); throw error }
         release(b, dirty: true)
         release(page, dirty: true)
         if recnum {
@@ -237,7 +300,9 @@ extension Btree {
             do throws(DBError) { try parent.setSubtreeCount(path[d - 1].index, countL) } catch { release(parent); throw error }
             release(parent, dirty: true)
         }
-        try insertIntoNode(depth: d - 1, index: path[d - 1].index + 1, item: sepItem)
+        try withBuffer(sepItem) { (sep) throws(DBError) in
+            try insertIntoNode(depth: d - 1, index: path[d - 1].index + 1, item: sep)
+        }
     }
 
     /// The parent entry for `right`, the new right half of a split.

@@ -151,4 +151,178 @@ import Testing
             #expect(e?.message == message)
         }
     }
+
+    // MARK: Flags read from the file (libdb's __bam_metachk)
+
+    func open(_ db: Database, _ path: String, create: Bool = false, _ options: BtreeOptions = BtreeOptions()) throws(DBError) {
+        try db.open(file: path, database: nil, type: DB_BTREE, flags: create ? UInt32(DB_CREATE) : 0, mode: 0,
+                    options: options)
+    }
+
+    @Test func fileFlagsAreAdoptedOnOpen() throws {
+        try inScratch { dir in
+            let creator = handle([.recnum])
+            try open(creator, dir + "/r.db", create: true, BtreeOptions(flags: [.recnum]))
+            try creator.close(noSync: false)
+            let sorted = handle([.dup, .dupSort])
+            try open(sorted, dir + "/s.db", create: true, BtreeOptions(flags: [.dup, .dupSort]))
+            try sorted.close(noSync: false)
+
+            // A handle configured with nothing reports what the file has.
+            let plain = handle()
+            try open(plain, dir + "/r.db")
+            #expect(plain.publicFlags == UInt32(DB_RECNUM))
+            try plain.close(noSync: false)
+            // DB_DUP alone on a sorted file: DB_DUPSORT and its comparison
+            // come from the file.
+            let dupOnly = handle([.dup])
+            try open(dupOnly, dir + "/s.db", BtreeOptions(flags: [.dup]))
+            #expect(dupOnly.publicFlags == UInt32(DB_DUP | DB_DUPSORT))
+            if case .builtIn = dupOnly.config.dupCompare {} else { Issue.record("no default dup comparison") }
+            try dupOnly.close(noSync: false)
+        }
+    }
+
+    @Test func fileFlagsTheFileLacksAreRefused() throws {
+        try inScratch { dir in
+            let creator = handle([.recnum])
+            try open(creator, dir + "/r.db", create: true, BtreeOptions(flags: [.recnum]))
+            try creator.close(noSync: false)
+            let dup = handle([.dup])
+            try open(dup, dir + "/d.db", create: true, BtreeOptions(flags: [.dup]))
+            try dup.close(noSync: false)
+
+            let path = dir + "/r.db"
+            let d = handle([.dup])
+            #expect(code { () throws(DBError) in try open(d, path) }?.message
+                    == "BDB1010 \(path): DB_DUP specified to open method but not set in database")
+            // The converse: DB_RECNUM on a file made without it. DB_DUP is
+            // adopted before the refusal, as libdb's handle shows.
+            let r = handle([.recnum])
+            let dpath = dir + "/d.db"
+            #expect(code { () throws(DBError) in try open(r, dpath) }?.message
+                    == "BDB1011 \(dpath): DB_RECNUM specified to open method but not set in database")
+            #expect(r.publicFlags == UInt32(DB_DUP | DB_RECNUM))
+            // A duplicate sort (DB_DUPSORT sets the default comparison) on
+            // an unsorted file.
+            let s = handle([.dup, .dupSort])
+            s.config.dupCompare = .builtIn
+            #expect(code { () throws(DBError) in try open(s, dpath) }?.message
+                    == "BDB1015 \(dpath): duplicate sort specified but not supported in database")
+        }
+    }
+
+    // MARK: Keys under a custom comparator
+
+    @Test func getReturnsTheStoredKeyUnderACustomComparator() throws {
+        try inScratch { dir in
+            let folded: BtreeCompare = { a, b in
+                let x = a.map { $0 | 0x20 }, y = b.map { $0 | 0x20 }
+                return x.lexicographicallyPrecedes(y) ? -1 : x == y ? 0 : 1
+            }
+            let db = handle()
+            try open(db, dir + "/c.db", create: true, BtreeOptions(compare: folded))
+            try put(db, "Apple", "3")
+            let empty = UnsafeRawBufferPointer(start: nil, count: 0)
+            let got = try withBuffer(Array("aPPLE".utf8)) { (k) throws(DBError) in
+                try db.get(.key, key: k, data: empty) { (k, v) throws(DBError) in (try k?.bytes(), try v.bytes()) }
+            }
+            #expect(got.0 == Array("Apple".utf8) && got.1 == Array("3".utf8))
+            try db.close(noSync: false)
+
+            // The default comparison returns no key: the caller's is the stored one.
+            let plain = handle()
+            try open(plain, dir + "/p.db", create: true)
+            try put(plain, "Apple", "3")
+            let k = try withBuffer(Array("Apple".utf8)) { (k) throws(DBError) in
+                try plain.get(.key, key: k, data: empty) { (k, _) throws(DBError) in k == nil }
+            }
+            #expect(k)
+            try plain.close(noSync: false)
+        }
+    }
+
+    // MARK: Cursor puts with DB_DBT_PARTIAL
+
+    func cursorData(_ c: DatabaseCursor) throws(DBError) -> String {
+        try c.get(.current, key: nil, data: nil) { (_, v) throws(DBError) in String(decoding: try v.bytes(), as: UTF8.self) }
+    }
+
+    func cursorPut(_ c: DatabaseCursor, _ key: String?, _ data: String, _ op: BtreePutOp,
+                   _ partial: (offset: Int, length: Int)?) throws(DBError) {
+        try withBuffer(Array((key ?? "").utf8)) { (k) throws(DBError) in
+            try withBuffer(Array(data.utf8)) { (d) throws(DBError) in
+                try c.put(key: key == nil ? nil : k, data: d, op, partial: partial)
+            }
+        }
+    }
+
+    @Test func cursorPartialPutsSpliceIntoTheStoredItem() throws {
+        try inScratch { dir in
+            let db = handle()
+            try open(db, dir + "/p.db", create: true)
+            try put(db, "beta", "the quick brown fox")
+            let c = try db.cursor()
+            try withBuffer(Array("beta".utf8)) { (k) throws(DBError) in _ = try c.get(.set, key: k, data: nil) { (_, _) throws(DBError) in () } }
+            try cursorPut(c, nil, "QUICK", .current, (4, 5))
+            #expect(try cursorData(c) == "the QUICK brown fox")
+            // A keyed put on an existing key (no duplicates) splices too.
+            try cursorPut(c, "beta", "!", .keyFirst, (19, 0))
+            #expect(try cursorData(c) == "the QUICK brown fox!")
+            // A new key: the gap before the offset is zeros.
+            try cursorPut(c, "gamma", "z", .keyFirst, (2, 0))
+            #expect(try cursorData(c) == "\0\0z")
+            try db.close(noSync: false)
+        }
+    }
+
+    @Test func partialCurrentPutIntoSortedDuplicatesComparesTheSplicedItem() throws {
+        try inScratch { dir in
+            let db = handle([.dup, .dupSort])
+            try open(db, dir + "/s.db", create: true, BtreeOptions(flags: [.dup, .dupSort]))
+            try put(db, "k", "aaa")
+            let c = try db.cursor()
+            _ = try c.get(.first, key: nil, data: nil) { (_, _) throws(DBError) in () }
+            // "aaa" with byte 1 replaced by "b" sorts elsewhere: refused.
+            #expect(code { () throws(DBError) in try cursorPut(c, nil, "b", .current, (1, 1)) }?.message
+                    == "BDB1004 Existing data sorts differently from put data")
+            // By "a" it is the same item: accepted (unspliced, "a" would not be).
+            try cursorPut(c, nil, "a", .current, (1, 1))
+            #expect(try cursorData(c) == "aaa")
+            try db.close(noSync: false)
+        }
+    }
+
+    // MARK: DB_GET_BOTHC
+
+    @Test func getBothNextFindsLaterEqualDuplicates() throws {
+        try inScratch { dir in
+            let db = handle([.dup])
+            try open(db, dir + "/u.db", create: true, BtreeOptions(flags: [.dup]))
+            for (k, d) in [("a", "1"), ("a", "2"), ("a", "1"), ("b", "1")] { try put(db, k, d) }
+            let c = try db.cursor()
+            let plan = try c.checkGet(flags: UInt32(DB_GET_BOTHC), key: ItemShape(), data: ItemShape())
+            #expect(plan.read == .bothNext && plan.returnsKey)
+            #expect(code { () throws(DBError) in
+                try withBuffer(Array("1".utf8)) { (d) throws(DBError) in
+                    _ = try c.get(plan, key: UnsafeRawBufferPointer(start: nil, count: 0), data: d) { (_, _) throws(DBError) in () }
+                }
+            }?.code == EINVAL)   // an unset cursor
+            _ = try c.get(.first, key: nil, data: nil) { (_, _) throws(DBError) in () }
+            func next() throws(DBError) -> [UInt8] {
+                try withBuffer(Array("1".utf8)) { (d) throws(DBError) in
+                    try c.get(plan, key: UnsafeRawBufferPointer(start: nil, count: 0), data: d) { (k, v) throws(DBError) in
+                        try k.bytes() + v.bytes()
+                    }
+                }
+            }
+            // From the first a/1: the third entry, a/1 again, not itself.
+            #expect(try next() == Array("a1".utf8))
+            // No equal duplicate after it: DB_NOTFOUND, the cursor stays.
+            #expect(code { () throws(DBError) in _ = try next() }?.code == DB_NOTFOUND)
+            let after = try c.get(.next, key: nil, data: nil) { (k, v) throws(DBError) in try k.bytes() + v.bytes() }
+            #expect(after == Array("b1".utf8))
+            try db.close(noSync: false)
+        }
+    }
 }

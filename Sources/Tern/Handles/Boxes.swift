@@ -68,16 +68,45 @@ final class DBBox {
     /// my_rkey / my_rdata), valid until the next call on the handle.
     var keyBuffer = ReturnBuffer()
     var dataBuffer = ReturnBuffer()
+    /// The DBC handles opened on this DB and not yet closed (libdb's
+    /// dbp->active_queue): DB->close frees the ones the application left
+    /// open, as libdb's __db_refresh closes them. Guarded by `cursorLock`,
+    /// since a DB_THREAD handle opens and closes cursors from any thread.
+    private var cursors: Set<UnsafeMutablePointer<DBC>> = []
+    private let cursorLock: UnsafeMutablePointer<pthread_mutex_t>
 
     init(dbp: UnsafeMutablePointer<DB>, database: Database) {
         self.dbp = dbp
         self.database = database
+        cursorLock = .allocate(capacity: 1)
+        pthread_mutex_init(cursorLock, nil)
     }
     deinit {
+        // The box goes when its DB handle is destroyed (DB->close, or the
+        // DB->remove / rename / verify that consume an unopened handle):
+        // every cursor still open dies with it. Each pointer is in the set
+        // exactly once and leaves it when its DBC->close frees it, so none
+        // is freed twice.
+        for dbc in cursors { CursorHandle.release(dbc) }
+        pthread_mutex_destroy(cursorLock)
+        cursorLock.deallocate()
         cStrings.freeAll()
         free(partitionDirs)
         keyBuffer.release()
         dataBuffer.release()
+    }
+
+    func register(_ dbc: UnsafeMutablePointer<DBC>) {
+        pthread_mutex_lock(cursorLock)
+        cursors.insert(dbc)
+        pthread_mutex_unlock(cursorLock)
+    }
+
+    /// Whether `dbc` was open on this DB (and is no longer registered).
+    func unregister(_ dbc: UnsafeMutablePointer<DBC>) -> Bool {
+        pthread_mutex_lock(cursorLock)
+        defer { pthread_mutex_unlock(cursorLock) }
+        return cursors.remove(dbc) != nil
     }
 }
 

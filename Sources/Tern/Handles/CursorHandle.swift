@@ -28,6 +28,7 @@ enum CursorHandle {
         dbc.pointee.internal = OpaquePointer(Unmanaged.passRetained(CursorBox(cursor: cursor)).toOpaque())
         UnsupportedMethods.install(dbc)
         CursorMethods.install(dbc)
+        HandleSlot.box(dbp).register(dbc)
         return dbc
     }
 
@@ -35,7 +36,16 @@ enum CursorHandle {
         Unmanaged<CursorBox>.fromOpaque(UnsafeRawPointer(dbc.pointee.internal)!).takeUnretainedValue()
     }
 
+    /// DBC->close: the handle leaves its DB's open set and is freed. A
+    /// handle its DB does not know is left alone rather than freed twice.
     static func destroy(_ dbc: UnsafeMutablePointer<DBC>) {
+        guard let dbp = dbc.pointee.dbp, HandleSlot.box(dbp).unregister(dbc) else { return }
+        release(dbc)
+    }
+
+    /// Frees the handle and its box; the caller has taken it out of its
+    /// DB's open set (or is the DB's box going away).
+    static func release(_ dbc: UnsafeMutablePointer<DBC>) {
         if let raw = dbc.pointee.internal {
             Unmanaged<CursorBox>.fromOpaque(UnsafeRawPointer(raw)).release()
         }

@@ -109,7 +109,9 @@ enum CursorMethods {
             case .keyFirst, .keyLast, .noDupData, .overwriteDup: keyBytes = key.map { DBTMemory.bytes(of: $0) }
             default: keyBytes = nil
             }
-            try c.put(key: keyBytes, data: DBTMemory.bytes(of: data), op)
+            let partial = data.pointee.flags & UInt32(DB_DBT_PARTIAL) != 0
+                ? (offset: Int(data.pointee.doff), length: Int(data.pointee.dlen)) : nil
+            try c.put(key: keyBytes, data: DBTMemory.bytes(of: data), op, partial: partial)
         }
     }
 }

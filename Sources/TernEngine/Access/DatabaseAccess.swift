@@ -31,19 +31,27 @@ extension Database {
     }
 
     /// DB->get after `checkGet`: `body` sees the entry in place under the
-    /// shared latch — the key only for DB_SET_RECNO (the one lookup that
-    /// returns a key), the data always (DB_GET_BOTH returns the stored item,
-    /// which a custom duplicate comparison may make differ from `data`).
+    /// shared latch — the key for DB_SET_RECNO, and for any lookup under a
+    /// custom key comparator (libdb's DB_RETURNS_A_KEY: the comparator may
+    /// match a stored key spelled differently from the search key, and the
+    /// stored one is returned); the data always (DB_GET_BOTH returns the
+    /// stored item, which a custom duplicate comparison may make differ
+    /// from `data`).
     public func get<R>(_ request: GetRequest, key: UnsafeRawBufferPointer, data: UnsafeRawBufferPointer,
                        _ body: (BtreeValue?, BtreeValue) throws(DBError) -> R) throws(DBError) -> R {
         let o = try openTree("DB->get")
         o.latch.lockShared()
         defer { o.latch.unlock() }
+        let returnsKey = o.tree.keyCompare != nil
         switch request {
+        case .key where returnsKey:
+            return try o.tree.cursor().get(.set, key: key, data: nil) { (k, v) throws(DBError) in try body(k, v) }
         case .key:
             return try o.tree.get(key) { (v) throws(DBError) in try body(nil, v) }
         case .both:
-            return try o.tree.cursor().get(.getBoth, key: key, data: data) { (_, v) throws(DBError) in try body(nil, v) }
+            return try o.tree.cursor().get(.getBoth, key: key, data: data) { (k, v) throws(DBError) in
+                try body(returnsKey ? k : nil, v)
+            }
         case .recordNumber:
             let recno = try Self.recordNumber(key)
             return try o.tree.cursor().get(.setRecno(recno)) { (k, v) throws(DBError) in try body(k, v) }

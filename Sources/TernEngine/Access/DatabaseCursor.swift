@@ -16,6 +16,10 @@ public enum CursorRead: Sendable, Equatable {
     case entry(BtreeGetOp)
     /// DB_GET_RECNO: the current entry's record number, returned as data.
     case recordNumber
+    /// DB_GET_BOTHC: the next duplicate of the current key equal to the
+    /// data. An internal flag of libdb's joins that __dbc_get_arg still
+    /// accepts from applications, so Tern accepts it too.
+    case bothNext
 }
 
 /// A checked DBC->get: the read, and which of the caller's DBTs it writes.
@@ -88,6 +92,7 @@ public final class DatabaseCursor {
             if multi { throw .illegalFlagCombination(method) }
             let ops: [Int32: BtreeGetOp] = [DB_LAST: .last, DB_PREV: .prev, DB_PREV_DUP: .prevDup, DB_PREV_NODUP: .prevNoDup]
             read = .entry(ops[Int32(bitPattern: flags)]!)
+        case DB_GET_BOTHC: read = .bothNext
         case DB_GET_BOTH: read = .entry(.getBoth)
         case DB_GET_BOTH_RANGE: read = .entry(.getBothRange)
         case DB_SET: read = .entry(.set)
@@ -208,6 +213,11 @@ public final class DatabaseCursor {
     /// search key, or DB_SET_RECNO's record number).
     public func get<R>(_ plan: CursorGetPlan, key: UnsafeRawBufferPointer, data: UnsafeRawBufferPointer,
                        _ body: (BtreeValue, BtreeValue) throws(DBError) -> R) throws(DBError) -> R {
+        if plan.read == .bothNext {
+            opened.latch.lockShared()
+            defer { opened.latch.unlock() }
+            return try cursor.getBothNext(data: data, body)
+        }
         guard case .entry(var op) = plan.read else { throw .invalid("DBcursor->get: not an entry read") }
         if case .setRecno = op {
             // __ram_getno: the size first, then the number.
@@ -244,11 +254,37 @@ public final class DatabaseCursor {
         return try cursor.count()
     }
 
-    /// DBC->put after `checkPut`.
-    public func put(key: UnsafeRawBufferPointer?, data: UnsafeRawBufferPointer, _ op: BtreePutOp) throws(DBError) {
+    /// DBC->put after `checkPut`. `partial` is a DB_DBT_PARTIAL data DBT's
+    /// (doff, dlen): as libdb's __bam_build, `data` replaces that range of
+    /// the item the put overwrites — the current one for DB_CURRENT, the
+    /// key's item for a keyed put without duplicates — or, when the put adds
+    /// an item (a new key, a new duplicate), of an empty one. The splice is
+    /// made under the same latch as the write, so the item cannot change in
+    /// between.
+    public func put(key: UnsafeRawBufferPointer?, data: UnsafeRawBufferPointer, _ op: BtreePutOp,
+                    partial: (offset: Int, length: Int)? = nil) throws(DBError) {
         try database.requireWritable("DBcursor->put")
         opened.latch.lockExclusive()
         defer { opened.latch.unlock() }
+        guard let partial else { try put(locked: key, data: data, op); return }
+        let tree = opened.tree
+        var old: [UInt8] = []
+        switch op {
+        case .current:
+            // A deleted current item reads as empty; the put itself then
+            // reports DB_NOTFOUND / DB_KEYEMPTY as libdb does.
+            old = (try? cursor.get(.current))?.data ?? []
+        case .keyFirst, .keyLast, .noDupData, .overwriteDup:
+            if !tree.hasDups { old = (try? tree.get(Array(key ?? UnsafeRawBufferPointer(start: nil, count: 0)))) ?? [] }
+        case .before, .after:
+            break
+        }
+        let spliced = Database.partialPut(old: old, offset: partial.offset, length: partial.length, data: Array(data))
+        try withBuffer(spliced) { (d) throws(DBError) in try put(locked: key, data: d, op) }
+    }
+
+    /// The write itself, the latch held exclusively.
+    private func put(locked key: UnsafeRawBufferPointer?, data: UnsafeRawBufferPointer, _ op: BtreePutOp) throws(DBError) {
         guard let log = database.environment.log else {
             try cursor.put(key: key, data: data, op)
             return

@@ -154,10 +154,15 @@ extension Database {
             if let database {
                 tree = try Btree.open(store: cacheFile, subdatabase: Array(database.utf8), options: options,
                                       create: has(DB_CREATE), exclusive: has(DB_EXCL), fileName: file)
+                // libdb's __db_init_subdb checks a named database's meta
+                // under the database's name.
+                try adoptFileFlags(tree, name: database)
             } else if try Btree.isFresh(cacheFile) {
                 tree = try Btree.create(store: cacheFile, options: options)
+                try adoptFileFlags(tree, name: path)
             } else {
                 tree = try Btree.open(store: cacheFile, options: options, name: path)
+                try adoptFileFlags(tree, name: path)
                 try tree.requireReadOnlyIfMaster(has(DB_RDONLY) || has(DB_RDWRMASTER))
             }
         } catch {
@@ -211,6 +216,46 @@ extension Database {
         // Tern's DB->open takes no transaction yet (the C layer refuses one).
         if has(DB_MULTIVERSION) { throw .invalid("BDB0597 DB_MULTIVERSION illegal without a transaction specified") }
         if has(DB_TRUNCATE) && lockingOn { throw .invalid("BDB0599 DB_TRUNCATE illegal with locking specified") }
+    }
+
+    /// libdb's __bam_metachk, in its order: the handle adopts the flags
+    /// fixed in the file's meta page (DB_DUP, DB_RECNUM, DB_DUPSORT with the
+    /// default duplicate comparison), so DB->get_flags reports what the
+    /// file was created with; but it may not ask for duplicates, record
+    /// numbers or a duplicate sort the file lacks. As in libdb the flags are
+    /// adopted one by one, so a refused open leaves those adopted before
+    /// the refusal (DB->get_flags shows them). A tree just created from the
+    /// handle's configuration always passes. DB_REVSPLITOFF is not a file
+    /// property in libdb and stays as configured.
+    func adoptFileFlags(_ tree: Btree, name: String) throws(DBError) {
+        if tree.hasDups {
+            config.flags.insert(.dup)
+        } else if config.flags.contains(.dup) {
+            throw .invalid("BDB1010 \(name): DB_DUP specified to open method but not set in database")
+        }
+        if tree.recnum {
+            config.flags.insert(.recnum)
+            // __db_fcchk(DB_AM_DUP, DB_AM_RECNUM): a file cannot hold both,
+            // and a handle asking for DB_DUP on a file without was refused
+            // above, so only a damaged file gets here.
+            if config.flags.contains(.dup) { throw .illegalFlagCombination("DB->open") }
+        } else if config.flags.contains(.recnum) {
+            throw .invalid("BDB1011 \(name): DB_RECNUM specified to open method but not set in database")
+        }
+        if tree.sorted {
+            if !hasDuplicateCompare { config.dupCompare = .builtIn }
+            config.flags.insert(.dupSort)
+        } else if hasDuplicateCompare {
+            // libdb tests dbp->dup_compare, which DB_DUPSORT and
+            // set_dup_compare both set.
+            throw .invalid("BDB1015 \(name): duplicate sort specified but not supported in database")
+        }
+    }
+
+    /// Whether libdb's dbp->dup_compare would be set.
+    private var hasDuplicateCompare: Bool {
+        if case .none = config.dupCompare { return false }
+        return true
     }
 
     /// An existing Tern Btree file opened as another access method: what

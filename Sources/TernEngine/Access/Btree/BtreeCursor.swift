@@ -231,6 +231,28 @@ public final class BtreeCursor {
         }
     }
 
+    /// DB_GET_BOTHC (libdb's __bam_getbothc on on-page duplicates): the
+    /// first entry after the current one, among the current key's
+    /// duplicates, whose data equals `d` — under the duplicate comparison
+    /// in a sorted set, byte for byte otherwise. DB_NOTFOUND once past the
+    /// key's duplicates, the cursor staying where it was.
+    public func getBothNext<R>(data d: UnsafeRawBufferPointer,
+                               _ body: (BtreeValue, BtreeValue) throws(DBError) -> R) throws(DBError) -> R {
+        // libdb reads whatever page an unset cursor names; Tern refuses.
+        guard state != .unset else { throw BtreeCursor.invalidPosition() }
+        var found = try sameKey(after())
+        while let (page, i) = found {
+            let hit: Bool
+            do throws(DBError) {
+                let p = try page.parse(i)
+                hit = try tree.withField(page, p.f1) { tree.cmpSecs(d, $0) } == 0
+            } catch { tree.release(page); throw error }
+            if hit { return try land((page, i), body) }
+            found = try sameKey(tree.settle(page, i + 1, forward: true))
+        }
+        throw DBError(DB_NOTFOUND)
+    }
+
     /// DB_GET_BOTH(_RANGE): the pair, or with `range` in a sorted set the
     /// first duplicate >= data.
     func findBoth(_ k: UnsafeRawBufferPointer, _ d: UnsafeRawBufferPointer, range: Bool) throws(DBError) -> (BtreePage, Int)? {

@@ -9,6 +9,7 @@ enum EnvMethods {
         installChannels(h)
         EnvConfigMethods.install(h)
         EnvDatabaseMethods.install(h)
+        EnvSubsystemMethods.install(h)
         HandleSlot.box(h).environment.messageHandler = { text in ErrorChannel.message(UnsafePointer(h), text) }
         // open validates and applies configuration only; see EnvOpen.swift.
         h.pointee.open = { dbenv, home, flags, mode in

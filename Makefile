@@ -12,7 +12,7 @@ SWIFT ?= swift
 SWIFT_LIB_FLAGS := -c release --product tern --scratch-path $(SCRATCH) -Xswiftc -static-stdlib \
 	-Xlinker --version-script=$(CURDIR)/tern.map -Xlinker -soname=libdb-5.3.so
 
-.PHONY: all lib generate check swift-test compat abi-check dropin-test demo bench install clean
+.PHONY: all lib generate check swift-test compat abi-check dropin-test multiprocess-test demo bench install clean
 
 all: lib $(BUILD)/include/db.h $(BUILD)/lib/pkgconfig/tern.pc
 
@@ -34,7 +34,7 @@ $(BUILD)/lib/pkgconfig/tern.pc: pkgconfig/tern.pc.in
 generate:
 	python3 tools/gen-methods.py
 
-check: all swift-test abi-check dropin-test compat
+check: all swift-test abi-check dropin-test multiprocess-test compat
 
 swift-test:
 	$(SWIFT) test --scratch-path $(SCRATCH)
@@ -47,6 +47,10 @@ dropin-test: all
 
 compat: all
 	TERN_BUILD=$(BUILD) bash compat-tests/run.sh
+
+# Several processes in one environment, against libdb and Tern.
+multiprocess-test: all
+	TERN_BUILD=$(BUILD) bash compat-tests/multiprocess/run.sh
 
 demo: all
 	@bash demo/demo.sh

@@ -241,6 +241,28 @@ private func diskPage(_ path: String, _ page: UInt32, _ size: Int) -> [UInt8] {
         #expect(c1.checkInvariants() == nil)
     }
 
+    @Test func fileTableHoldsAbsolutePaths() throws {
+        // Another process (another working directory) opens a file by the
+        // table's path to write back its pages: a relative name is stored
+        // made absolute. The relative name is built without chdir (tests
+        // run in parallel): "../" up to the root, then the absolute path.
+        let home = makeTempHome("relpath")
+        defer { removeTree(home) }
+        let cacheBytes = 64 << 10
+        let r = try Region.open(home: home, size: Region.size(cacheBytes: cacheBytes), create: true)
+        let c = try PageCache(region: r, cacheBytes: cacheBytes)
+        var buffer = [CChar](repeating: 0, count: 4097)
+        let cwd = String(cString: getcwd(&buffer, buffer.count)!)
+        let depth = cwd.split(separator: "/").count
+        let relative = String(repeating: "../", count: depth) + String((home + "/rel.db").dropFirst())
+        let f = try c.openFile(path: relative, pageSize: 4096, create: true)
+        #expect(c.path(of: f.fileId).hasPrefix("/"))
+        #expect(access(c.path(of: f.fileId), F_OK) == 0)
+        #expect(PageCache.absolutePath("/a/b") == "/a/b")
+        #expect(PageCache.absolutePath("x.db") == (cwd == "/" ? "/x.db" : cwd + "/x.db"))
+        try f.close()
+    }
+
     @Test func fullyPinnedCacheIsAnError() throws {
         let home = makeTempHome("pinned")
         defer { removeTree(home) }

@@ -85,6 +85,26 @@ struct SeededRandom: RandomNumberGenerator {
         }
     }
 
+    @Test func creatorInitFlagsAreRecordedForJoiners() throws {
+        let home = makeTempHome("regionflags")
+        defer { removeTree(home) }
+        let size = Region.size(cacheBytes: 64 << 10)
+        let flags = UInt32(DB_INIT_MPOOL | DB_INIT_LOCK)
+        let a = try Region.open(home: home, size: size, create: true, initFlags: flags)
+        #expect(a.created && a.initFlags == flags)
+        // A joiner's own initFlags argument changes nothing.
+        let b = try Region.open(home: home, size: size, create: true, initFlags: UInt32(DB_INIT_TXN))
+        #expect(!b.created && b.initFlags == flags)
+        // The log-writer hold is per process: this process's handles share
+        // it (another process is refused: compat-tests/multiprocess).
+        #expect(a.acquireLogWriter())
+        #expect(b.acquireLogWriter())
+        b.releaseLogWriter(); a.releaseLogWriter()
+        #expect(a.acquireLogWriter())
+        a.releaseLogWriter()
+        a.close(); b.close()
+    }
+
     private func expectRejected(_ home: String, _ bytes: [UInt8], code: Int32 = EINVAL) {
         writeFile(home + "/" + Region.fileName, bytes)
         do {

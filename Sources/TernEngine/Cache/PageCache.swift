@@ -274,7 +274,7 @@ public final class PageCache: @unchecked Sendable {
                          spill: base + Int(h.u64(H.spillOff)),
                          bucketMask: UInt32(nbuckets - 1), nframes: nframes, maxFiles: maxFiles,
                          spillMask: spillCap - 1)
-        self.spillDirectory = spillDirectory ?? region.home ?? "/tmp"
+        self.spillDirectory = PageCache.absolutePath(spillDirectory ?? region.home ?? "/tmp")
         dbFds = .allocate(capacity: maxFiles)
         dbFds.initialize(repeating: -1, count: maxFiles)
         spillFds = .allocate(capacity: maxFiles)
@@ -335,7 +335,10 @@ public final class PageCache: @unchecked Sendable {
         guard pageSize >= 512, pageSize <= 65536, pageSize & (pageSize - 1) == 0 else {
             throw DBError(EINVAL, "tern cache: page size \(pageSize) is not a power of two between 512 and 65536")
         }
-        let pathBytes = Array(path.utf8)
+        // The shared file table holds an absolute path: another process (with
+        // another working directory) opens the file by it to write back or
+        // read pages of a file it has no handle of.
+        let pathBytes = Array(PageCache.absolutePath(path).utf8)
         guard !pathBytes.isEmpty, pathBytes.count < FE.maxPath else {
             throw DBError(ENAMETOOLONG, "tern cache: file name too long: \(path)")
         }
@@ -405,6 +408,16 @@ public final class PageCache: @unchecked Sendable {
         }
         fdLock.unlock()
         return CacheFile(cache: self, fileId: id, pageSize: pageSize, mode: mode, path: path)
+    }
+
+    /// `path` made absolute against the working directory (unchanged if the
+    /// directory cannot be read).
+    static func absolutePath(_ path: String) -> String {
+        if path.hasPrefix("/") { return path }
+        var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+        guard getcwd(&buffer, buffer.count) != nil else { return path }
+        let cwd = String(cString: buffer)
+        return cwd.hasSuffix("/") ? cwd + path : cwd + "/" + path
     }
 
     /// fdLock held.

@@ -6,6 +6,15 @@
 // - the page cache in it (DB_INIT_MPOOL);
 // - the log (DB_INIT_LOG, implied by DB_INIT_TXN), in the home or lg_dir.
 //
+// Joining: the region records its creator's DB_INIT_* flags, and a process
+// joining it adds them to its own (libdb's __env_open: "we may be joining an
+// environment -- reset our flags to match the ones in the environment"), so
+// DB_ENV->open(home, 0) from a second process gets the environment's cache.
+// Several processes share the region and its page cache (and the tree
+// latches in it). The log is not shared yet: one process at a time may have
+// it open (an OFD lock on the region file, dropped when that process's last
+// handle with the log closes, or the process dies); another gets EBUSY.
+//
 // Invariant: after a clean close, every database file holds all committed
 // data (close checkpoints the cache after flushing the log), so a reopen
 // needs no recovery.
@@ -13,6 +22,10 @@ import CBerkeleyDB
 import Glibc
 
 extension Environment {
+    /// The open flags a region records for its joiners.
+    static let initFlagsMask = UInt32(DB_INIT_CDB | DB_INIT_LOCK | DB_INIT_LOG | DB_INIT_MPOOL
+        | DB_INIT_REP | DB_INIT_TXN)
+
     /// Creates (DB_CREATE) or joins the region and starts the subsystems the
     /// open flags ask for. On failure nothing stays attached.
     func attachSubsystems() throws(DBError) {
@@ -24,30 +37,68 @@ extension Environment {
         } else {
             do {
                 newRegion = try Region.open(home: dir, size: Region.size(for: config), create: create,
-                                            mode: mode_t(mode == 0 ? 0o660 : mode))
+                                            mode: mode_t(mode == 0 ? 0o660 : mode),
+                                            initFlags: openFlags & Self.initFlagsMask)
             } catch let error where error.code == ENOENT && !create {
                 // No environment to join: libdb's silent ENOENT.
                 throw DBError(ENOENT)
             }
         }
+        let requestedFlags = openFlags
+        if !newRegion.created {
+            adoptSubsystems(of: newRegion)
+        }
         var newCache: PageCache?
         var newLog: Log?
-        do {
+        do throws(DBError) {
             if isRequested(.mpool) {
                 let cacheBytes = Int(config.cacheGBytes) * Int(EnvironmentConfig.gigabyte) + Int(config.cacheBytes)
                 newCache = try PageCache(region: newRegion, cacheBytes: cacheBytes, spillDirectory: dir)
             }
             if isRequested(.log) {
-                newLog = try Log.open(Log.Configuration(environment: config, home: dir))
+                // The log buffer and tail are still process-local (see
+                // Log/LogShared.swift): two processes appending to one log
+                // would corrupt it, so a second process is refused.
+                guard newRegion.acquireLogWriter() else {
+                    throw DBError(EBUSY, "tern: another process has this environment's log open; "
+                                  + "sharing a log between processes is not supported yet")
+                }
+                do {
+                    newLog = try Log.open(Log.Configuration(environment: config, home: dir))
+                } catch {
+                    newRegion.releaseLogWriter()
+                    throw error
+                }
             }
         } catch {
             try? newLog?.close()
             newRegion.close()
+            openFlags = requestedFlags
             throw error
         }
         region = newRegion
         cache = newCache
         log = newLog
+    }
+
+    /// A joiner takes the subsystems the environment was created with, in
+    /// addition to those it asked for.
+    private func adoptSubsystems(of region: Region) {
+        var recorded = region.initFlags & Self.initFlagsMask
+        if recorded & UInt32(DB_INIT_CDB) != 0 { recorded |= UInt32(DB_INIT_LOCK) }
+        let adoptsLog = !isRequested(.log)
+        openFlags |= recorded
+        if adoptsLog && isRequested(.log) {
+            // EnvOpen sized the log only for a log it was asked for.
+            if config.logBufferSize == 0 {
+                config.logBufferSize = logInMemory ? EnvironmentConfig.inMemoryLogBufferSize
+                    : EnvironmentConfig.defaultLogBufferSize
+            }
+            if config.logFileSize == 0 {
+                config.logFileSize = logInMemory ? EnvironmentConfig.inMemoryLogFileSize
+                    : EnvironmentConfig.defaultLogFileSize
+            }
+        }
     }
 
     /// Flushes the log, checkpoints the cache so the files hold every
@@ -63,6 +114,7 @@ extension Environment {
         }
         if let log {
             do { try log.close() } catch { failure = failure ?? error }
+            region?.releaseLogWriter()
         }
         region?.close()
         log = nil

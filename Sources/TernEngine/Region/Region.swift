@@ -11,6 +11,8 @@
 //   32   ownerDeaths UInt32, mutexes found with a dead owner (atomic)
 //   36   panic       UInt32, nonzero once the environment panicked (atomic)
 //   40   areaCount   UInt32
+//   44   initFlags   UInt32, the creator's DB_INIT_* open flags (a joiner
+//                    naming none adopts them, as libdb's __env_open does)
 //   64   heap control block (RegionHeap, 32 bytes)
 //   128  heap mutex (SharedMutex)
 //   256  area directory: 16 entries of 32 bytes:
@@ -43,7 +45,7 @@ public final class Region: @unchecked Sendable {
     public static let areaNameLength = 16
 
     static let offVersion = 8, offHeaderSize = 12, offSize = 16, offId = 24
-    static let offOwnerDeaths = 32, offPanic = 36, offAreaCount = 40
+    static let offOwnerDeaths = 32, offPanic = 36, offAreaCount = 40, offInitFlags = 44
     static let offHeapControl = 64, offHeapMutex = 128, offDirectory = 256
     static let directoryEntrySize = 32
 
@@ -95,14 +97,19 @@ public final class Region: @unchecked Sendable {
 
     /// Opens the region of the environment at `home`: joins it if the file
     /// exists, else creates it with `size` bytes when `create` is true.
-    public static func open(home: String, size: Int, create: Bool, mode: mode_t = 0o660) throws(DBError) -> Region {
+    /// `initFlags` (the creator's DB_INIT_* flags) is recorded in the header
+    /// of a region this call creates; a joiner reads it from `initFlags`.
+    public static func open(home: String, size: Int, create: Bool, mode: mode_t = 0o660,
+                            initFlags: UInt32 = 0) throws(DBError) -> Region {
         let path = home.hasSuffix("/") ? home + fileName : home + "/" + fileName
         for _ in 0..<8 {
             if let r = try join(path: path, home: home) { return r }
             guard create else {
                 throw DBError(ENOENT, "tern region \(path): no such file")
             }
-            if let r = try createFile(path: path, home: home, size: size, mode: mode) { return r }
+            if let r = try createFile(path: path, home: home, size: size, mode: mode, initFlags: initFlags) {
+                return r
+            }
             // Lost a creation race: someone linked theirs first. Join it.
         }
         throw DBError(EAGAIN, "tern region \(path): could not create or join")
@@ -167,7 +174,8 @@ public final class Region: @unchecked Sendable {
 
     /// Builds a region file under a temporary name and links it into place.
     /// nil when another process linked its file first.
-    static func createFile(path: String, home: String, size: Int, mode: mode_t) throws(DBError) -> Region? {
+    static func createFile(path: String, home: String, size: Int, mode: mode_t,
+                           initFlags: UInt32 = 0) throws(DBError) -> Region? {
         let size = max((size + 4095) & ~4095, headerSize + 8192)
         let tmp = path + ".tmp.\(getpid()).\(UInt32.random(in: 0...UInt32.max))"
         let fd = Glibc.open(tmp, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, mode)
@@ -184,7 +192,7 @@ public final class Region: @unchecked Sendable {
             Glibc.close(fd); unlink(tmp)
             throw DBError(e, "tern region \(path): cannot map \(size) bytes")
         }
-        format(p, size: size)
+        format(p, size: size, initFlags: initFlags)
         let rc = link(tmp, path)
         let linkErrno = errno
         unlink(tmp)
@@ -198,12 +206,13 @@ public final class Region: @unchecked Sendable {
     }
 
     /// Writes an empty region: header, heap, heap mutex. The magic goes last.
-    private static func format(_ p: UnsafeMutableRawPointer, size: Int) {
+    private static func format(_ p: UnsafeMutableRawPointer, size: Int, initFlags: UInt32 = 0) {
         p.initializeMemory(as: UInt8.self, repeating: 0, count: headerSize)
         p.setU32(offVersion, formatVersion)
         p.setU32(offHeaderSize, UInt32(headerSize))
         p.setU64(offSize, UInt64(size))
         p.setU64(offId, UInt64.random(in: 1...UInt64.max))
+        p.setU32(offInitFlags, initFlags)
         _ = SharedMutex.initialize(at: p + offHeapMutex)
         RegionHeap(base: p, control: RegionOffset(offHeapControl)).format(arenaStart: headerSize, arenaEnd: size)
         tern_atomic_store_u64(p.word64(0), magic)
@@ -268,6 +277,72 @@ public final class Region: @unchecked Sendable {
     @inline(__always) public func offset(of pointer: UnsafeRawPointer) -> RegionOffset {
         RegionOffset(pointer - UnsafeRawPointer(base))
     }
+
+    /// "This process writes the environment's log": an open-file-description
+    /// lock (F_OFD_SETLK, write, on one byte past the end of the region
+    /// file) on a descriptor this process keeps while any of its handles has
+    /// the log open. Other processes are refused (false); this process's
+    /// further handles share it (counted). The kernel drops it when the
+    /// process dies; closing other descriptors of the file does not.
+    /// Private regions: always true.
+    public func acquireLogWriter() -> Bool {
+        guard let path, fd >= 0 else { return true }
+        var st = stat()
+        guard fstat(fd, &st) == 0 else { return false }
+        let key = "\(st.st_dev):\(st.st_ino)"
+        return Region.logWriters.withLock { (table: inout [String: (fd: Int32, count: Int, pid: pid_t)]) -> Bool in
+            if let held = table[key] {
+                if held.pid == getpid() {
+                    table[key] = (held.fd, held.count + 1, held.pid)
+                    return true
+                }
+                // Inherited through fork: the lock is the parent's (the
+                // description is shared). Drop our copy and ask afresh.
+                Glibc.close(held.fd)
+                table[key] = nil
+            }
+            let lockFd = Glibc.open(path, O_RDWR | O_CLOEXEC)
+            guard lockFd >= 0 else { return false }
+            var lock = flock()
+            lock.l_type = Int16(F_WRLCK)
+            lock.l_whence = Int16(SEEK_SET)
+            lock.l_start = off_t(Region.logWriterLockByte)
+            lock.l_len = 1
+            var rc: Int32
+            let ofdSetLock: Int32 = 37 // F_OFD_SETLK (Linux; needs _GNU_SOURCE in C)
+            repeat { rc = fcntl(lockFd, ofdSetLock, &lock) } while rc != 0 && errno == EINTR
+            guard rc == 0 else { Glibc.close(lockFd); return false }
+            table[key] = (lockFd, 1, getpid())
+            return true
+        }
+    }
+
+    /// Drops one hold taken by `acquireLogWriter` (call before `close`).
+    public func releaseLogWriter() {
+        guard path != nil, fd >= 0 else { return }
+        var st = stat()
+        guard fstat(fd, &st) == 0 else { return }
+        let key = "\(st.st_dev):\(st.st_ino)"
+        Region.logWriters.withLock { (table: inout [String: (fd: Int32, count: Int, pid: pid_t)]) in
+            guard let held = table[key], held.pid == getpid() else { return }
+            if held.count > 1 {
+                table[key] = (held.fd, held.count - 1, held.pid)
+            } else {
+                Glibc.close(held.fd)
+                table[key] = nil
+            }
+        }
+    }
+
+    /// This process's log-writer holds, by region file (device:inode).
+    private static let logWriters = LockedTable()
+
+    /// The byte of the region file the log-writer lock covers (past the end:
+    /// record locks need no data).
+    static let logWriterLockByte = 1 << 40
+
+    /// The DB_INIT_* flags the region's creator opened it with (fixed).
+    public var initFlags: UInt32 { base.u32(Region.offInitFlags) }
 
     /// This incarnation's random id (names files that belong to it).
     public var regionId: UInt64 { base.u64(Region.offId) }
@@ -440,5 +515,16 @@ public final class Region: @unchecked Sendable {
             return (RegionOffset(base.u64(e + 16)), Int(base.u64(e + 24)))
         }
         return nil
+    }
+}
+
+/// A process-wide table behind a lock (Region's log-writer holds).
+private final class LockedTable: @unchecked Sendable {
+    private let lock = LocalLock()
+    private var table: [String: (fd: Int32, count: Int, pid: pid_t)] = [:]
+    func withLock<T>(_ body: (inout [String: (fd: Int32, count: Int, pid: pid_t)]) -> T) -> T {
+        lock.lock()
+        defer { lock.unlock() }
+        return body(&table)
     }
 }

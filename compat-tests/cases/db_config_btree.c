@@ -2,26 +2,13 @@
  * comparison and prefix routines (the defaults are called to show they
  * order keys as libdb's do), duplicate comparison, compression checks, page
  * size, and the access-method narrowing that Btree calls imply. */
-#include <db.h>
-#include <stdio.h>
-#include <string.h>
-
-static void errcall(const DB_ENV *e, const char *pfx, const char *msg)
-{ printf("  err [%s] %s\n", pfx ? pfx : "(null)", msg); }
+#include "config_common.h"
 
 static int mycmp(DB *db, const DBT *a, const DBT *b) { return 0; }
 static int mydup(DB *db, const DBT *a, const DBT *b) { return 0; }
 static size_t mypfx(DB *db, const DBT *a, const DBT *b) { return 1; }
 static int mycomp(DB *db, const DBT *pk, const DBT *pd, const DBT *k, const DBT *d, DBT *dest) { return 0; }
 static int mydecomp(DB *db, const DBT *pk, const DBT *pd, DBT *c, DBT *k, DBT *d) { return 0; }
-
-static DB *fresh(DB_ENV *env)
-{
-	DB *db;
-	if (db_create(&db, env, 0) != 0) return NULL;
-	db->set_errcall(db, errcall);
-	return db;
-}
 
 static DBT dbt(const char *s, u_int32_t n)
 {
@@ -135,13 +122,5 @@ static void run(DB_ENV *env)
 
 int main(void)
 {
-	DB_ENV *env;
-	printf("== no environment\n");
-	run(NULL);
-	printf("== in a created environment\n");
-	if (db_env_create(&env, 0) != 0) return 1;
-	env->set_errcall(env, errcall);
-	run(env);
-	printf("env close = %d\n", env->close(env, 0));
-	return 0;
+	return run_without_and_with_env(run, 1);
 }

@@ -1,12 +1,8 @@
 /* DB methods libdb forwards to the environment: refused on a DB created in
  * an application's environment, with libdb's message; and set_create_dir /
  * set_partition_dirs, which need one of the environment's data directories. */
-#include <db.h>
-#include <stdio.h>
+#include "config_common.h"
 #include <stdlib.h>
-
-static void errcall(const DB_ENV *e, const char *pfx, const char *msg)
-{ printf("  err [%s] %s\n", pfx ? pfx : "(null)", msg); }
 
 int main(void)
 {
@@ -36,8 +32,7 @@ int main(void)
 	printf("close = %d\n", db->close(db, 0));
 	printf("env close = %d\n", env->close(env, 0));
 
-	if (db_create(&db, NULL, 0) != 0) return 1;
-	db->set_errcall(db, errcall);
+	if ((db = fresh(NULL)) == NULL) return 1;
 	printf("private: set_create_dir(d1) = %d\n", db->set_create_dir(db, "d1"));
 	printf("private: set_partition_dirs(d1) = %d\n", db->set_partition_dirs(db, dirs));
 	printf("close = %d\n", db->close(db, 0));

@@ -2,12 +2,8 @@
  * environment (db_create without one): cache size, encryption (which also
  * turns on DB_ENCRYPT), allocators, panic call; and set_create_dir /
  * set_partition_dirs against an application environment's data dirs. */
-#include <db.h>
-#include <stdio.h>
+#include "config_common.h"
 #include <stdlib.h>
-
-static void errcall(const DB_ENV *e, const char *pfx, const char *msg)
-{ printf("  err [%s] %s\n", pfx ? pfx : "(null)", msg); }
 
 static void panic(DB_ENV *e, int code) { }
 
@@ -22,8 +18,7 @@ int main(void)
 	void (*f)(void *);
 	const char *s, *dirs[] = { "d2", "d1", NULL }, *bad[] = { "d1", "zz", NULL }, **out;
 
-	if (db_create(&db, NULL, 0) != 0) return 1;
-	db->set_errcall(db, errcall);
+	if ((db = fresh(NULL)) == NULL) return 1;
 	{ int r_ = db->get_cachesize(db, &g, &b, &n); printf("get_cachesize = %d %u %u %d\n", r_, g, b, n); }
 	printf("set_cachesize = %d\n", db->set_cachesize(db, 0, 1 << 20, 1));
 	{ int r_ = db->get_cachesize(db, &g, &b, &n); printf("get_cachesize = %d %u %u %d\n", r_, g, b, n); }

@@ -2,17 +2,13 @@
  * combinations libdb refuses at set time, partial application of a call
  * that fails, and the access-method narrowing flags imply; for a DB without
  * an environment and for one in a created (not opened) DB_ENV. */
-#include <db.h>
-#include <stdio.h>
+#include "config_common.h"
 
-static void errcall(const DB_ENV *e, const char *pfx, const char *msg)
-{ printf("  err [%s] %s\n", pfx ? pfx : "(null)", msg); }
-
-static DB *fresh(DB_ENV *env)
+/* fresh(), with the prefix "flags". */
+static DB *flags_db(DB_ENV *env)
 {
-	DB *db;
-	if (db_create(&db, env, 0) != 0) { printf("db_create failed\n"); return NULL; }
-	db->set_errcall(db, errcall);
+	DB *db = fresh(env);
+	if (db == NULL) { printf("db_create failed\n"); return NULL; }
 	db->set_errpfx(db, "flags");
 	return db;
 }
@@ -30,7 +26,7 @@ static void run(DB_ENV *env)
 	DB *db;
 	u_int32_t got;
 
-	db = fresh(env);
+	db = flags_db(env);
 	printf("default get_flags = %d ", db->get_flags(db, &got)); printf("%#x\n", got);
 	set(db, "0", 0);
 	set(db, "DB_CHKSUM", DB_CHKSUM);
@@ -45,7 +41,7 @@ static void run(DB_ENV *env)
 	set(db, "0x40000000", 0x40000000);
 	printf("close = %d\n", db->close(db, 0));
 
-	db = fresh(env);
+	db = flags_db(env);
 	set(db, "DB_DUP|DB_RECNUM", DB_DUP | DB_RECNUM);
 	set(db, "DB_DUPSORT|DB_RECNUM", DB_DUPSORT | DB_RECNUM);
 	set(db, "DB_RECNUM", DB_RECNUM);
@@ -54,7 +50,7 @@ static void run(DB_ENV *env)
 	set(db, "DB_CHKSUM|bad (partially applied)", DB_CHKSUM | 0x80000000);
 	printf("close = %d\n", db->close(db, 0));
 
-	db = fresh(env);
+	db = flags_db(env);
 	set(db, "DB_RENUMBER", DB_RENUMBER);
 	set(db, "DB_SNAPSHOT", DB_SNAPSHOT);
 	set(db, "DB_INORDER", DB_INORDER);
@@ -63,27 +59,19 @@ static void run(DB_ENV *env)
 	set(db, "DB_CHKSUM|DB_DUP on recno", DB_CHKSUM | DB_DUP);
 	printf("close = %d\n", db->close(db, 0));
 
-	db = fresh(env);
+	db = flags_db(env);
 	set(db, "DB_DUP|DB_RENUMBER", DB_DUP | DB_RENUMBER);
 	set(db, "DB_RECNUM", DB_RECNUM);
 	printf("close = %d\n", db->close(db, 0));
 
-	db = fresh(env);
+	db = flags_db(env);
 	set(db, "all flags", DB_CHKSUM | DB_DUPSORT | DB_REVSPLITOFF | DB_INORDER);
 	printf("close(0x1) = %d\n", db->close(db, 1));
-	db = fresh(env);
+	db = flags_db(env);
 	printf("close(DB_NOSYNC) = %d\n", db->close(db, DB_NOSYNC));
 }
 
 int main(void)
 {
-	DB_ENV *env;
-	printf("== no environment\n");
-	run(NULL);
-	printf("== in a created environment\n");
-	if (db_env_create(&env, 0) != 0) return 1;
-	env->set_errcall(env, errcall);
-	run(env);
-	printf("env close = %d\n", env->close(env, 0));
-	return 0;
+	return run_without_and_with_env(run, 1);
 }

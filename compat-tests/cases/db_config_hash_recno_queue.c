@@ -1,23 +1,10 @@
 /* Hash, Recno, Queue and Heap configuration before open: defaults, valid
  * and invalid values, and the "inconsistent access method" refusals. */
-#include <db.h>
-#include <stdio.h>
-#include <string.h>
-
-static void errcall(const DB_ENV *e, const char *pfx, const char *msg)
-{ printf("  err [%s] %s\n", pfx ? pfx : "(null)", msg); }
+#include "config_common.h"
 
 static u_int32_t myhash(DB *db, const void *p, u_int32_t n) { return n; }
 static int mycmp(DB *db, const DBT *a, const DBT *b) { return 0; }
 static int myappend(DB *db, DBT *d, db_recno_t r) { return 0; }
-
-static DB *fresh(DB_ENV *env)
-{
-	DB *db;
-	if (db_create(&db, env, 0) != 0) return NULL;
-	db->set_errcall(db, errcall);
-	return db;
-}
 
 static void run(DB_ENV *env)
 {
@@ -114,13 +101,5 @@ static void run(DB_ENV *env)
 
 int main(void)
 {
-	DB_ENV *env;
-	printf("== no environment\n");
-	run(NULL);
-	printf("== in a created environment\n");
-	if (db_env_create(&env, 0) != 0) return 1;
-	env->set_errcall(env, errcall);
-	run(env);
-	printf("env close = %d\n", env->close(env, 0));
-	return 0;
+	return run_without_and_with_env(run, 1);
 }

@@ -1,12 +1,7 @@
 /* General DB configuration before open: byte order, cache priority,
  * feedback, exclusive locking, partitions, create_dir, the getters libdb
  * refuses before open, get_env, get_mpf and get_transactional. */
-#include <db.h>
-#include <stdio.h>
-#include <string.h>
-
-static void errcall(const DB_ENV *e, const char *pfx, const char *msg)
-{ printf("  err [%s] %s\n", pfx ? pfx : "(null)", msg); }
+#include "config_common.h"
 
 static void myfeedback(DB *db, int op, int pct) { }
 static u_int32_t mypart(DB *db, DBT *key) { return 0; }
@@ -24,8 +19,7 @@ static void run(DB_ENV *env)
 	DBT keys[3], *kp;
 	const char *names[] = { "p1", "p2", NULL };
 
-	if (db_create(&db, env, 0) != 0) return;
-	db->set_errcall(db, errcall);
+	if ((db = fresh(env)) == NULL) return;
 	printf("get_env matches = %d\n", env == NULL ? db->get_env(db) != NULL : db->get_env(db) == env);
 	printf("get_mpf non-null = %d\n", db->get_mpf(db) != NULL);
 	printf("get_type = %d\n", db->get_type(db, &t));
@@ -92,8 +86,7 @@ static void run(DB_ENV *env)
 	else { for (i = 0; dirs[i] != NULL; i++) printf("%s ", dirs[i]); printf("copied %d\n", dirs != names); }
 	printf("close = %d\n", db->close(db, 0));
 
-	if (db_create(&db, env, 0) != 0) return;
-	db->set_errcall(db, errcall);
+	if ((db = fresh(env)) == NULL) return;
 	printf("set_partition(2, callback) = %d\n", db->set_partition(db, 2, NULL, mypart));
 	printf("get_partition_callback = %d ", db->get_partition_callback(db, &u, &cb));
 	printf("%u custom %d\n", u, cb == mypart);
@@ -104,13 +97,5 @@ static void run(DB_ENV *env)
 
 int main(void)
 {
-	DB_ENV *env;
-	printf("== no environment\n");
-	run(NULL);
-	printf("== in a created environment\n");
-	if (db_env_create(&env, 0) != 0) return 1;
-	env->set_errcall(env, errcall);
-	run(env);
-	printf("env close = %d\n", env->close(env, 0));
-	return 0;
+	return run_without_and_with_env(run, 1);
 }

@@ -1,14 +1,10 @@
 /* DB_CONFIG in the home: good lines applied through the setters, bad lines
  * reported with libdb's text, the first bad line failing open. */
 #include "env_common.h"
-static void cfg(const char *text)
-{
-	FILE *f = fopen("DB_CONFIG", "w"); fputs(text, f); fclose(f);
-}
 static void try_open(const char *text)
 {
 	DB_ENV *e = mkenv(); u_int32_t u = 0; const char *s = NULL; int r;
-	cfg(text);
+	write_db_config(text);
 	printf("--- %s", text);
 	r = e->open(e, ".", DB_CREATE | DB_PRIVATE | DB_INIT_MPOOL | DB_INIT_LOCK | DB_INIT_LOG | DB_INIT_TXN, 0);
 	printf("open -> %d\n", r);
@@ -22,7 +18,7 @@ static void try_open(const char *text)
 }
 int main(void)
 {
-	{ DB_ENV *e = mkenv(); u_int32_t u = 0; cfg("set_tx_max 5\n");
+	{ DB_ENV *e = mkenv(); u_int32_t u = 0; write_db_config("set_tx_max 5\n");
 	  R(e->open(e, NULL, DB_CREATE | DB_PRIVATE | DB_INIT_TXN, 0)); R(e->get_tx_max(e, &u)); printf("no home: tx_max %u\n", u); e->close(e, 0); }
 	try_open("# comment\n\n   set_flags db_auto_commit\nset_flags DB_TXN_NOSYNC on\nset_tx_max 77\nset_tmp_dir  tmp here  \n");
 	try_open("set_flags db_auto_commit off\n");

@@ -5,7 +5,7 @@
 static void try_open(const char *text)
 {
 	DB_ENV *e = mkenv(); int r;
-	FILE *f = fopen("DB_CONFIG", "w"); fputs(text, f); fclose(f);
+	write_db_config(text);
 	printf("--- %s", text);
 	r = e->open(e, ".", DB_CREATE | DB_PRIVATE | DB_INIT_MPOOL | DB_INIT_LOCK | DB_INIT_LOG | DB_INIT_TXN | DB_INIT_REP, 0);
 	printf("open -> %d\n", r);

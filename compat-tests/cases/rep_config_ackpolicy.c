@@ -4,31 +4,7 @@
  * valid policy makes a Replication Manager application while a Base API
  * application may not set one.
  */
-#include <db.h>
-#include <stdio.h>
-
-static void errcall(const DB_ENV *dbenv, const char *pfx, const char *msg)
-{
-	printf("  err [%s] %s\n", pfx ? pfx : "(null)", msg);
-}
-
-static int send_fn(DB_ENV *e, const DBT *c, const DBT *r, const DB_LSN *l, int eid, u_int32_t f)
-{
-	return 0;
-}
-
-static DB_ENV *new_env(void)
-{
-	DB_ENV *dbenv;
-	int ret = db_env_create(&dbenv, 0);
-	if (ret != 0) {
-		printf("db_env_create %d\n", ret);
-		return NULL;
-	}
-	dbenv->set_errcall(dbenv, errcall);
-	dbenv->set_errpfx(dbenv, "rep");
-	return dbenv;
-}
+#include "rep_common.h"
 
 static void get(DB_ENV *e, const char *what)
 {

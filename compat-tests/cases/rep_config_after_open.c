@@ -7,31 +7,7 @@
  * configured, leases cannot be turned off, and the application type chosen
  * before open still holds.
  */
-#include <db.h>
-#include <stdio.h>
-
-static void errcall(const DB_ENV *dbenv, const char *pfx, const char *msg)
-{
-	printf("  err [%s] %s\n", pfx ? pfx : "(null)", msg);
-}
-
-static int send_fn(DB_ENV *e, const DBT *c, const DBT *r, const DB_LSN *l, int eid, u_int32_t f)
-{
-	return 0;
-}
-
-static DB_ENV *new_env(void)
-{
-	DB_ENV *dbenv;
-	int ret = db_env_create(&dbenv, 0);
-	if (ret != 0) {
-		printf("db_env_create %d\n", ret);
-		return NULL;
-	}
-	dbenv->set_errcall(dbenv, errcall);
-	dbenv->set_errpfx(dbenv, "rep");
-	return dbenv;
-}
+#include "rep_common.h"
 
 static void show(DB_ENV *e, const char *what)
 {
@@ -103,9 +79,6 @@ static void set_all(DB_ENV *e, const char *what)
 	printf("  set_config ELECTIONS off -> %d\n", e->rep_set_config(e, DB_REPMGR_CONF_ELECTIONS, 0));
 	printf("  set_timeout ack -> %d\n", e->rep_set_timeout(e, DB_REP_ACK_TIMEOUT, 5));
 }
-
-#define REP_FLAGS (DB_CREATE | DB_INIT_LOCK | DB_INIT_LOG | DB_INIT_MPOOL | \
-    DB_INIT_TXN | DB_INIT_REP | DB_PRIVATE | DB_THREAD)
 
 int main(void)
 {

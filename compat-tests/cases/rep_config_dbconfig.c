@@ -3,22 +3,8 @@
  * checks as the methods (values, Base API / Replication Manager decision),
  * visible through the getters afterwards; a refused value fails the open.
  */
-#include <db.h>
-#include <stdio.h>
+#include "rep_common.h"
 #include <sys/stat.h>
-
-static void errcall(const DB_ENV *dbenv, const char *pfx, const char *msg)
-{
-	printf("  err [%s] %s\n", pfx ? pfx : "(null)", msg);
-}
-
-static int send_fn(DB_ENV *e, const DBT *c, const DBT *r, const DB_LSN *l, int eid, u_int32_t f)
-{
-	return 0;
-}
-
-#define REP_FLAGS (DB_CREATE | DB_INIT_LOCK | DB_INIT_LOG | DB_INIT_MPOOL | \
-    DB_INIT_TXN | DB_INIT_REP | DB_PRIVATE | DB_THREAD)
 
 static DB_ENV *open_with(const char *home, const char *config)
 {

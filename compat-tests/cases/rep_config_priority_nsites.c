@@ -3,26 +3,7 @@
  * request and clock skew. Defaults first, then valid and invalid values,
  * each call's return code and error-callback text.
  */
-#include <db.h>
-#include <stdio.h>
-
-static void errcall(const DB_ENV *dbenv, const char *pfx, const char *msg)
-{
-	printf("  err [%s] %s\n", pfx ? pfx : "(null)", msg);
-}
-
-static DB_ENV *new_env(void)
-{
-	DB_ENV *dbenv;
-	int ret = db_env_create(&dbenv, 0);
-	if (ret != 0) {
-		printf("db_env_create %d\n", ret);
-		return NULL;
-	}
-	dbenv->set_errcall(dbenv, errcall);
-	dbenv->set_errpfx(dbenv, "rep");
-	return dbenv;
-}
+#include "rep_common.h"
 
 static void show(DB_ENV *e, const char *what)
 {

@@ -4,31 +4,7 @@
  * Base API application (one that set a transport) may not set Replication
  * Manager timeouts while setting one makes the application a repmgr one.
  */
-#include <db.h>
-#include <stdio.h>
-
-static void errcall(const DB_ENV *dbenv, const char *pfx, const char *msg)
-{
-	printf("  err [%s] %s\n", pfx ? pfx : "(null)", msg);
-}
-
-static int send_fn(DB_ENV *e, const DBT *c, const DBT *r, const DB_LSN *l, int eid, u_int32_t f)
-{
-	return 0;
-}
-
-static DB_ENV *new_env(void)
-{
-	DB_ENV *dbenv;
-	int ret = db_env_create(&dbenv, 0);
-	if (ret != 0) {
-		printf("db_env_create %d\n", ret);
-		return NULL;
-	}
-	dbenv->set_errcall(dbenv, errcall);
-	dbenv->set_errpfx(dbenv, "rep");
-	return dbenv;
-}
+#include "rep_common.h"
 
 static const int kinds[] = { -1, 0, DB_REP_ACK_TIMEOUT, DB_REP_CHECKPOINT_DELAY,
     DB_REP_CONNECTION_RETRY, DB_REP_ELECTION_RETRY, DB_REP_ELECTION_TIMEOUT,

@@ -3,35 +3,11 @@
  * special environment IDs, replacing the transport, and which calls make a
  * Base API application (and so lock out Replication Manager configuration).
  */
-#include <db.h>
-#include <stdio.h>
-
-static void errcall(const DB_ENV *dbenv, const char *pfx, const char *msg)
-{
-	printf("  err [%s] %s\n", pfx ? pfx : "(null)", msg);
-}
-
-static int send_fn(DB_ENV *e, const DBT *c, const DBT *r, const DB_LSN *l, int eid, u_int32_t f)
-{
-	return 0;
-}
+#include "rep_common.h"
 
 static int send_fn2(DB_ENV *e, const DBT *c, const DBT *r, const DB_LSN *l, int eid, u_int32_t f)
 {
 	return 1;
-}
-
-static DB_ENV *new_env(void)
-{
-	DB_ENV *dbenv;
-	int ret = db_env_create(&dbenv, 0);
-	if (ret != 0) {
-		printf("db_env_create %d\n", ret);
-		return NULL;
-	}
-	dbenv->set_errcall(dbenv, errcall);
-	dbenv->set_errpfx(dbenv, "rep");
-	return dbenv;
 }
 
 int main(void)

@@ -2,6 +2,7 @@
 #include <db.h>
 #include <errno.h>
 #include <stdio.h>
+#include <string.h>
 
 int main(void)
 {

@@ -1,19 +1,12 @@
-/* Shared helpers for the storage-engine compat cases (btree_*.c): an error
- * callback that prints the prefix and message to stdout, return-code
- * printing with db_strerror text, DBT construction and data printing. */
-#include <db.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <errno.h>
+/* Shared helpers for the storage-engine compat cases (btree_*.c): the error
+ * callback and mkenv() of errcb.h, return-code printing with db_strerror
+ * text, environment and database opening, DBT construction and printing,
+ * and cursor operations that print their results. */
+#ifndef TERN_COMPAT_COMMON_H
+#define TERN_COMPAT_COMMON_H
+#include "errcb.h"
 #include <unistd.h>
 #include <sys/stat.h>
-
-static void errcb(const DB_ENV *e, const char *pfx, const char *msg)
-{
-	(void)e;
-	printf("  err[%s] %s\n", pfx ? pfx : "-", msg);
-}
 
 /* Print a return code: "label -> 0" or "label -> -30996 (DB_NOTFOUND: ...)". */
 static int show_rc(const char *label, int r)
@@ -24,14 +17,6 @@ static int show_rc(const char *label, int r)
 	return r;
 }
 #define R(expr) show_rc(#expr, (expr))
-
-static DB_ENV *mkenv(void)
-{
-	DB_ENV *e;
-	if (db_env_create(&e, 0) != 0) exit(1);
-	e->set_errcall(e, errcb);
-	return e;
-}
 
 /* Open an environment in directory `home` (created if needed). */
 static DB_ENV *openenv(const char *home, u_int32_t flags)
@@ -147,6 +132,16 @@ static void dump(DB *db, const char *label)
 	c->close(c);
 }
 
+/* The end of a get's line: " -> 0 key[n]=... data[n]=..." or
+ * " -> rc (text)", then the newline; returns r. */
+static int pget_result(int r, const DBT *k, const DBT *d)
+{
+	if (r == 0) { printf(" -> 0 "); pdbt("key", k); printf(" "); pdbt("data", d); }
+	else printf(" -> %d (%s)", r, db_strerror(r));
+	printf("\n");
+	return r;
+}
+
 /* Cursor get: "name OP(key,data) -> rc [key data]". key/data NULL means an
  * empty DBT. Error-callback lines come before the result line. */
 static int cget(DBC *c, const char *name, const char *op, u_int32_t flags,
@@ -156,10 +151,7 @@ static int cget(DBC *c, const char *name, const char *op, u_int32_t flags,
 	int r;
 	r = c->get(c, &k, &d, flags);
 	printf("%s %s(%s,%s)", name, op, key ? key : "-", data ? data : "-");
-	if (r == 0) { printf(" -> 0 "); pdbt("key", &k); printf(" "); pdbt("data", &d); }
-	else printf(" -> %d (%s)", r, db_strerror(r));
-	printf("\n");
-	return r;
+	return pget_result(r, &k, &d);
 }
 #define CG(c, op, k, d) cget(c, #c, #op, op, k, d)
 
@@ -200,10 +192,7 @@ static int cset_recno(DBC *c, const char *name, db_recno_t rn)
 	int r;
 	r = c->get(c, &k, &d, DB_SET_RECNO);
 	printf("%s DB_SET_RECNO(%u)", name, rn);
-	if (r == 0) { printf(" -> 0 "); pdbt("key", &k); printf(" "); pdbt("data", &d); }
-	else printf(" -> %d (%s)", r, db_strerror(r));
-	printf("\n");
-	return r;
+	return pget_result(r, &k, &d);
 }
 static int cget_recno(DBC *c, const char *name)
 {
@@ -222,3 +211,4 @@ static int cget_recno(DBC *c, const char *name)
 }
 #define CSETRECNO(c, n) cset_recno(c, #c, n)
 #define CGETRECNO(c) cget_recno(c, #c)
+#endif

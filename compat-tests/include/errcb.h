@@ -1,15 +1,20 @@
-/* Shared helpers for the env_*.c compat cases: an error callback that prints
- * the prefix and message to stdout. */
+/* The environment error callback shared by common.h (btree_*.c) and
+ * env_common.h (env_*.c): prints "  err[prefix] message" to stdout; and
+ * mkenv(), a DB_ENV with that callback. */
+#ifndef TERN_COMPAT_ERRCB_H
+#define TERN_COMPAT_ERRCB_H
 #include <db.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <errno.h>
+
 static void errcb(const DB_ENV *e, const char *pfx, const char *msg)
 {
 	(void)e;
 	printf("  err[%s] %s\n", pfx ? pfx : "-", msg);
 }
+
 static DB_ENV *mkenv(void)
 {
 	DB_ENV *e;
@@ -17,4 +22,4 @@ static DB_ENV *mkenv(void)
 	e->set_errcall(e, errcb);
 	return e;
 }
-#define R(expr) printf("%s -> %d\n", #expr, (expr))
+#endif

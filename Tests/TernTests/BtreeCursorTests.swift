@@ -328,6 +328,62 @@ extension BtreeCursorTests {
         #expect(!fresh.isInitialized)
     }
 
+    /// DB_NEXT/DB_PREV step within a page from the hint without re-finding
+    /// the key: the step must agree with a full search after every kind of
+    /// change between steps (inserts and deletes on the cursor's page, by
+    /// the tree or another cursor, and the cursor's own deleted slot), and
+    /// a failed delivery on that path must not move the cursor.
+    @Test func sameLeafStepsAgreeWithSearch() throws {
+        for forward in [true, false] { try sameLeafSteps(forward: forward) }
+    }
+
+    func sameLeafSteps(forward: Bool) throws {
+        let (_, tree) = try makeTree()
+        var model = Set<String>()
+        for i in stride(from: 0, to: 400, by: 2) {
+            let k = "k" + format5(i)
+            try tree.put(bytes(k), bytes("v" + k))
+            model.insert(k)
+        }
+        let c = tree.cursor()
+        let first = try c.get(forward ? .first : .last)
+        var k = String(decoding: first.key, as: UTF8.self)
+        var step = 0
+        while true {
+            step += 1
+            // Changes between steps, on the cursor's page and around it.
+            let near = Int(k.dropFirst())!
+            if step % 7 == 0 {
+                let added = "k" + format5(near + (forward ? 1 : -1))
+                try tree.put(bytes(added), bytes("odd"))
+                model.insert(added)
+            }
+            if step % 11 == 0 {
+                let victim = "k" + format5(near + (forward ? 4 : -4))
+                if model.remove(victim) != nil { try tree.delete(bytes(victim)) }
+            }
+            if step % 13 == 0 {
+                let code = errorCode { () throws(DBError) in
+                    try c.get(forward ? .next : .prev) { (_, _) throws(DBError) in throw DBError(DB_BUFFER_SMALL) }
+                }
+                #expect(code == DB_BUFFER_SMALL)
+                #expect(try c.get(.current).key == bytes(k))
+            }
+            if step % 17 == 0 {
+                try c.delete()
+                model.remove(k)
+            }
+            let expected = forward ? model.filter { $0 > k }.min() : model.filter { $0 < k }.max()
+            guard let r = try? c.get(forward ? .next : .prev) else {
+                #expect(expected == nil)
+                break
+            }
+            k = String(decoding: r.key, as: UTF8.self)
+            #expect(k == expected)
+        }
+        #expect(step > 150)
+    }
+
     @Test func overwriteDup() throws {
         // Sorted: an equal pair is replaced (here, under a case-insensitive
         // duplicate comparator, by the new spelling); a new one is inserted.

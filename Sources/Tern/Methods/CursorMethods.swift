@@ -80,8 +80,15 @@ enum CursorMethods {
                      _ data: UnsafeMutablePointer<DBT>, _ box: CursorBox,
                      _ dbenv: UnsafePointer<DB_ENV>?) throws(DBError) -> Int32 {
         var keySmall = false
+        // The buffers are copied out of the box, and back only when they
+        // grew, rather than passed inout as box properties: each access to a
+        // class property that may overlap costs a dynamic exclusivity check.
+        // ReturnBuffer is a plain (pointer, capacity) pair, so the copy is
+        // the buffer itself.
         if plan.returnsKey {
-            let r = try k.withBytes { DBTMemory.give($0, to: key, buffer: &box.keyBuffer, dbenv: dbenv) }
+            var buffer = box.keyBuffer
+            let r = try k.withBytes { DBTMemory.give($0, to: key, buffer: &buffer, dbenv: dbenv) }
+            if buffer.memory != box.keyBuffer.memory || buffer.capacity != box.keyBuffer.capacity { box.keyBuffer = buffer }
             if r == DB_BUFFER_SMALL && data.pointee.flags & UInt32(DB_DBT_USERMEM) != 0 {
                 keySmall = true
             } else if r != 0 {
@@ -91,7 +98,9 @@ enum CursorMethods {
         if plan.returnsData {
             let ulen = data.pointee.ulen
             if keySmall { data.pointee.ulen = 0 }
-            let r = try v.withBytes { DBTMemory.give($0, to: data, buffer: &box.dataBuffer, dbenv: dbenv) }
+            var buffer = box.dataBuffer
+            let r = try v.withBytes { DBTMemory.give($0, to: data, buffer: &buffer, dbenv: dbenv) }
+            if buffer.memory != box.dataBuffer.memory || buffer.capacity != box.dataBuffer.capacity { box.dataBuffer = buffer }
             if keySmall { data.pointee.ulen = ulen }
             if r != 0 { throw DBError(r) }
         }

@@ -64,6 +64,14 @@ public final class DatabaseCursor {
 
     /// DBC->get's checks (__dbc_get_pp, __dbc_get_arg).
     public func checkGet(flags requested: UInt32, key: ItemShape, data: ItemShape) throws(DBError) -> CursorGetPlan {
+        // The scan's case first: a bare DB_NEXT/DB_PREV with DBTs that ask
+        // for nothing but where the bytes go passes every check below (any
+        // one memory flag is legal; none of the other checks apply to these
+        // flags), so it skips them.
+        if requested == UInt32(DB_NEXT) || requested == UInt32(DB_PREV),
+           Self.plainOutput(key), Self.plainOutput(data) {
+            return requested == UInt32(DB_NEXT) ? Self.nextPlan : Self.prevPlan
+        }
         let method = "DBcursor->get"
         var flags = requested & ~UInt32(DB_IGNORE_LEASE)
         let isolation = UInt32(DB_READ_COMMITTED | DB_READ_UNCOMMITTED | DB_RMW)
@@ -90,8 +98,12 @@ public final class DatabaseCursor {
         case DB_NEXT_NODUP: read = .entry(.nextNoDup)
         case DB_LAST, DB_PREV, DB_PREV_DUP, DB_PREV_NODUP:
             if multi { throw .illegalFlagCombination(method) }
-            let ops: [Int32: BtreeGetOp] = [DB_LAST: .last, DB_PREV: .prev, DB_PREV_DUP: .prevDup, DB_PREV_NODUP: .prevNoDup]
-            read = .entry(ops[Int32(bitPattern: flags)]!)
+            switch Int32(bitPattern: flags) {
+            case DB_LAST: read = .entry(.last)
+            case DB_PREV: read = .entry(.prev)
+            case DB_PREV_DUP: read = .entry(.prevDup)
+            default: read = .entry(.prevNoDup)
+            }
         case DB_GET_BOTHC: read = .bothNext
         case DB_GET_BOTH: read = .entry(.getBoth)
         case DB_GET_BOTH_RANGE: read = .entry(.getBothRange)
@@ -139,6 +151,16 @@ public final class DatabaseCursor {
             }
         }
         return CursorGetPlan(read: read, returnsKey: returnsKey, returnsData: returnsData)
+    }
+
+    static let nextPlan = CursorGetPlan(read: .entry(.next), returnsKey: true, returnsData: true)
+    static let prevPlan = CursorGetPlan(read: .entry(.prev), returnsKey: true, returnsData: true)
+
+    /// A DBT with at most one of DB_DBT_MALLOC, DB_DBT_REALLOC and
+    /// DB_DBT_USERMEM and no other flag: checkItem accepts it.
+    @inline(__always) static func plainOutput(_ item: ItemShape) -> Bool {
+        let f = item.flags
+        return f & ~UInt32(DB_DBT_MALLOC | DB_DBT_REALLOC | DB_DBT_USERMEM) == 0 && f & (f &- 1) == 0
     }
 
     /// DBC->put's checks (__dbc_put_pp, __dbc_put_arg).

@@ -44,8 +44,15 @@ public final class BtreeCursor {
     var pgno: PageNumber = 0
     var slot = 0
     var gen: UInt64 = 0
-    // Logical position.
-    var key: [UInt8] = []
+    // Logical position: the key, in memory this cursor owns and reuses from
+    // step to step (`keyCount` bytes at `keyBase`, `keyCapacity` allocated),
+    // so that DB_NEXT/DB_PREV copy it with one memcpy instead of building an
+    // array; and the secondary (empty in a tree without duplicates).
+    // Invariant: `keyBase` changes only in `setKey`, and no caller holds
+    // `keyBytes` across a call that may adopt a new position.
+    private var keyBase: UnsafeMutableRawPointer? = nil
+    private var keyCount = 0
+    private var keyCapacity = 0
     var sec: [UInt8] = []
 
     init(tree: Btree) {
@@ -53,10 +60,37 @@ public final class BtreeCursor {
         if tree.tokens { tree.openCursors.add(self) }
     }
 
+    deinit { keyBase?.deallocate() }
+
+    /// The key of the logical position, in place (see the invariant above).
+    var keyBytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: keyBase, count: keyCount) }
+
+    /// A copy of the key of the logical position.
+    var key: [UInt8] {
+        get { Array(keyBytes) }
+        set { newValue.withUnsafeBytes { setKey($0) } }
+    }
+
+    /// Makes `bytes` the key (copied; `bytes` may be anywhere but in this
+    /// cursor's own key memory when that must grow, which only `key`'s
+    /// setter could pass, and it passes a fresh array).
+    func setKey(_ bytes: UnsafeRawBufferPointer) {
+        let n = bytes.count
+        if n > keyCapacity {
+            let cap = max(n, 64)
+            let grown = UnsafeMutableRawPointer.allocate(byteCount: cap, alignment: 1)
+            keyBase?.deallocate()
+            keyBase = grown
+            keyCapacity = cap
+        }
+        if n > 0, let src = bytes.baseAddress, let dst = keyBase { dst.copyMemory(from: src, byteCount: n) }
+        keyCount = n
+    }
+
     /// DBC->dup with DB_POSITION: a new cursor at the same place.
     public func duplicate() -> BtreeCursor {
         let c = BtreeCursor(tree: tree)
-        c.state = state; c.pgno = pgno; c.slot = slot; c.gen = gen; c.key = key; c.sec = sec
+        c.state = state; c.pgno = pgno; c.slot = slot; c.gen = gen; c.setKey(keyBytes); c.sec = sec
         return c
     }
 
@@ -73,10 +107,9 @@ public final class BtreeCursor {
     /// Runs `body` with the probe for the logical position.
     func withLogical<R>(_ mode: Probe.Sec? = nil, _ body: (Probe) throws(DBError) -> R) throws(DBError) -> R {
         let m = mode ?? (tree.hasDups ? .value : .minus)
-        let r: Result<R, DBError> = key.withUnsafeBytes { k in
-            sec.withUnsafeBytes { s in
-                do throws(DBError) { return .success(try body(Probe(key: k, mode: m, sec: s))) } catch { return .failure(error) }
-            }
+        let k = keyBytes
+        let r: Result<R, DBError> = sec.withUnsafeBytes { s in
+            do throws(DBError) { return .success(try body(Probe(key: k, mode: m, sec: s))) } catch { return .failure(error) }
         }
         return try r.get()
     }
@@ -129,21 +162,25 @@ public final class BtreeCursor {
         guard let (page, i) = found else { return nil }
         let eq: Bool
         do throws(DBError) {
-            let p = try page.parse(i)
-            eq = try key.withUnsafeBytes { k in
-                Result { () throws(DBError) -> Bool in try tree.keyEquals(page, p, k) }
-            }.get()
+            eq = try tree.keyEquals(page, page.parse(i), keyBytes)
         } catch { tree.release(page); throw error }
         if eq { return (page, i) }
         tree.release(page)
         return nil
     }
 
-    /// Makes (page, i) the cursor's position (the page stays pinned).
-    func adopt(_ page: BtreePage, _ i: Int) throws(DBError) {
-        let p = try page.parse(i)
-        try copyField(page, p.f0, into: &key)
-        if let s = tree.leafSec(p) { try copyField(page, s, into: &sec) } else { sec.removeAll(keepingCapacity: true) }
+    /// Makes (page, i), whose parsed item is `p`, the cursor's position (the
+    /// page stays pinned).
+    func adopt(_ page: BtreePage, _ i: Int, _ p: ParsedItem) throws(DBError) {
+        // In a tree without duplicates no entry has a secondary and `sec`
+        // stays empty (only entries' secondaries are ever stored in it), so
+        // there is nothing to clear: reading it would cost an exclusivity
+        // check per step.
+        // An overflow key is read before anything changes, so that a failed
+        // read leaves the old position whole.
+        let chainKey = p.f0.isOverflow ? try tree.fieldArray(page, p.f0) : nil
+        if let s = tree.leafSec(p) { try copyField(page, s, into: &sec) }
+        if let chainKey { chainKey.withUnsafeBytes { setKey($0) } } else { setKey(page.bytes(p.f0)) }
         pgno = page.pgno
         slot = i
         gen = page.gen
@@ -171,10 +208,38 @@ public final class BtreeCursor {
     func land<R>(_ found: (BtreePage, Int)?,
                  _ body: (BtreeValue, BtreeValue) throws(DBError) -> R) throws(DBError) -> R {
         guard let (page, i) = found else { throw DBError(DB_NOTFOUND) }
+        let p: ParsedItem
+        do throws(DBError) { p = try page.parse(i) } catch { tree.release(page); throw error }
+        return try landParsed(page, i, p, body)
+    }
+
+    /// DB_NEXT/DB_PREV's common case: the hint still names the cursor's
+    /// entry (its page's generation is unchanged, so no item on it moved)
+    /// and the neighbour is on the same page. Returns that neighbour pinned
+    /// and parsed, for `landParsed` — one pin and one parse per step. nil,
+    /// with nothing pinned, when the general path must decide (a deleted
+    /// position, a changed page, a page edge); for an on-item position with
+    /// a valid hint that path reaches the same slot (`pinCurrent` keeps the
+    /// hint and `settle` stays on the page), so the two agree.
+    /// (Not generic over the caller's result, so that no Optional<R>
+    /// metadata is looked up per step in unspecialised code; inlined so
+    /// that the parsed item is not copied out through an Optional.)
+    @inline(__always)
+    func stepOnPage(forward: Bool) throws(DBError) -> (BtreePage, Int, ParsedItem)? {
+        guard state == .onItem, let page = try tree.pinIfUnchanged(pgno, gen: gen) else { return nil }
+        let n = page.count
+        let i = forward ? slot + 1 : slot - 1
+        guard slot < n, i >= 0, i < n else { tree.release(page); return nil }
+        do throws(DBError) { return (page, i, try page.parse(i)) } catch { tree.release(page); throw error }
+    }
+
+    /// `land` for an entry already pinned and parsed.
+    @inline(__always)
+    func landParsed<R>(_ page: BtreePage, _ i: Int, _ p: ParsedItem,
+                       _ body: (BtreeValue, BtreeValue) throws(DBError) -> R) throws(DBError) -> R {
         defer { tree.release(page) }
-        let p = try page.parse(i)
         let r = try body(try tree.value(page, p.f0), try tree.value(page, p.f1))
-        try adopt(page, i)
+        try adopt(page, i, p)
         return r
     }
 
@@ -193,9 +258,11 @@ public final class BtreeCursor {
             return try land(tree.settle(leaf, leaf.count - 1, forward: false), body)
         case .next:
             if state == .unset { return try get(.first, body) }
+            if let (page, i, p) = try stepOnPage(forward: true) { return try landParsed(page, i, p, body) }
             return try land(after(), body)
         case .prev:
             if state == .unset { return try get(.last, body) }
+            if let (page, i, p) = try stepOnPage(forward: false) { return try landParsed(page, i, p, body) }
             return try land(before(), body)
         case .nextDup:
             guard state != .unset else { throw BtreeCursor.invalidPosition() }
@@ -315,8 +382,7 @@ public final class BtreeCursor {
         while true {
             let eq: Bool
             do throws(DBError) {
-                let p = try page.parse(i)
-                eq = try key.withUnsafeBytes { k in Result { () throws(DBError) -> Bool in try tree.keyEquals(page, p, k) } }.get()
+                eq = try tree.keyEquals(page, page.parse(i), keyBytes)
             } catch { tree.release(page); throw error }
             guard eq else { tree.release(page); return n }
             n += 1
@@ -395,7 +461,7 @@ public final class BtreeCursor {
             }
             // libdb inserts right next to this cursor's slot: deleted slots
             // other cursors hold on that side stay beyond the new entry.
-            for h in key.withUnsafeBytes({ tree.heldTokens($0) }) where h != sec {
+            for h in tree.heldTokens(keyBytes) where h != sec {
                 if op == .after ? lexLess(sec, h) && (other.map { lexLess(h, $0) } ?? true)
                                : lexLess(h, sec) && (other.map { lexLess($0, h) } ?? true) {
                     other = h
@@ -434,7 +500,7 @@ public final class BtreeCursor {
     func reposition(_ probe: Probe) throws(DBError) {
         guard let (page, i) = try tree.seek(probe) else { throw DBError.badPage(0) }
         defer { tree.release(page) }
-        try adopt(page, i)
+        try adopt(page, i, try page.parse(i))
     }
 
     /// DBC->del: deletes the current entry; the cursor stays on its place.
@@ -481,7 +547,7 @@ extension Btree {
     /// deleted entry now (DB_DUP trees; see CursorRegistry).
     func markRemoved(_ probe: Probe) {
         for c in openCursors.live where c.state == .onItem && c.sec.elementsEqual(probe.sec) {
-            if c.key.withUnsafeBytes({ cmpKeys($0, probe.key) }) == 0 { c.state = .deleted }
+            if cmpKeys(c.keyBytes, probe.key) == 0 { c.state = .deleted }
         }
     }
 
@@ -490,7 +556,7 @@ extension Btree {
     /// libdb places them (and never take their token, see CursorRegistry).
     func heldTokens(_ key: UnsafeRawBufferPointer) -> [[UInt8]] {
         openCursors.live.filter { c in
-            c.state == .deleted && c.key.withUnsafeBytes { cmpKeys($0, key) } == 0
+            c.state == .deleted && cmpKeys(c.keyBytes, key) == 0
         }.map(\.sec)
     }
 

@@ -53,7 +53,7 @@ multiprocess-test: all
 	TERN_BUILD=$(BUILD) bash compat-tests/multiprocess/run.sh
 
 demo: all
-	@bash demo/demo.sh
+	@TERN_BUILD=$(BUILD) bash demo/demo.sh
 
 # Benchmarks, Tern vs the system libdb (not part of check): `make bench
 # BENCH_N=200000` for a quick run (default N=1000000, BENCH_RUNS=3).

@@ -134,8 +134,7 @@ extension Database {
             if request == .noOverwrite && before != nil { throw DBError(DB_KEYEXIST) }
             ops.append(.init(kind: .put, fileID: o.logFileID, key: keyBytes, data: Array(data), before: before))
         }
-        try commit(ops, to: log, autoCommit: autoCommit)
-        for op in ops { try Self.apply(op, to: o.tree) }
+        try commitAndApply(ops, o, to: log, autoCommit: autoCommit)
     }
 
     /// DB->del: the key and all its duplicates; DB_NOTFOUND if absent.
@@ -161,19 +160,32 @@ extension Database {
             ops.append(.init(kind: .delete, fileID: o.logFileID, key: keyBytes, data: [], before: before))
         }
         if ops.isEmpty { throw DBError(DB_NOTFOUND) }
-        try commit(ops, to: log, autoCommit: autoCommit)
-        for op in ops { try Self.apply(op, to: o.tree) }
+        try commitAndApply(ops, o, to: log, autoCommit: autoCommit)
     }
 
-    /// Appends one commit record and makes it as durable as the write asks.
-    func commit(_ ops: [CommitRecord.Operation], to log: Log, autoCommit: Bool) throws(DBError) {
-        let record = CommitRecord(transactionID: 0, operations: ops)
-        let lsn = try log.append(type: TernLogRecord.commit, payload: record.encoded())
-        guard autoCommit else { return }
-        let envFlags = environment.config.flags
-        let mode: LogWriteMode = envFlags & UInt32(DB_TXN_NOSYNC) != 0 ? .noSync
-            : envFlags & UInt32(DB_TXN_WRITE_NOSYNC) != 0 ? .writeNoSync : .sync
-        try log.commit(lsn, mode: mode)
+    /// A one-operation commit through the commit path (Txn/CommitPath.swift):
+    /// logged and applied in one commit section, then made as durable as an
+    /// auto-commit asks (a plain non-transactional write is not flushed, as
+    /// libdb's is not durable either).
+    func commitAndApply(_ ops: [CommitRecord.Operation], _ o: OpenedDatabase, to log: Log,
+                        autoCommit: Bool) throws(DBError) {
+        let env = environment
+        let lsn = try env.commitSection { () throws(DBError) -> LSN in
+            let lsn = try env.appendCommit(CommitRecord(transactionID: 0, operations: ops), to: log)
+            for op in ops { try Self.apply(op, to: o.tree) }
+            return lsn
+        }
+        if autoCommit { try log.commit(lsn, mode: env.defaultCommitMode) }
+    }
+
+    /// Logs operations a cursor already applied, inside the same commit
+    /// section as the apply (`body`).
+    func commitApplied(_ log: Log, _ body: () throws(DBError) -> [CommitRecord.Operation]) throws(DBError) {
+        let env = environment
+        try env.commitSection { () throws(DBError) in
+            let ops = try body()
+            _ = try env.appendCommit(CommitRecord(transactionID: 0, operations: ops), to: log)
+        }
     }
 
     /// Applies one logged operation to a tree: the one apply path for local
@@ -188,7 +200,23 @@ extension Database {
             let c = tree.cursor()
             _ = try c.get(.getBoth, key: op.key, data: op.data)
             try c.delete()
+        case .setDuplicates:
+            let items = try CommitRecord.decodeList(op.data)
+            do { try tree.delete(op.key) } catch where error.code == DB_NOTFOUND {}
+            for item in items { try tree.put(op.key, item) }
         }
+    }
+
+    /// Every duplicate of `key` in order (empty: the key is absent).
+    static func duplicates(of key: [UInt8], in tree: Btree) -> [[UInt8]] {
+        let c = tree.cursor()
+        var items: [[UInt8]] = []
+        var item = try? c.get(.set, key: key)
+        while let (_, data) = item {
+            items.append(data)
+            item = try? c.get(.nextDup)
+        }
+        return items
     }
 
     /// DB->cursor.

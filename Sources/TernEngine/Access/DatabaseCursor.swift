@@ -3,9 +3,10 @@
 // Cursor writes are logged like DB->put's, but applied through the cursor
 // first (it decides DB_KEYEXIST and the position) and logged after, with the
 // latch still held so nobody sees the change before its record is in the log
-// buffer. Positional puts on unsorted duplicates (DB_BEFORE/DB_AFTER) are
-// logged as duplicate inserts, since a key-only record cannot say where: the
-// positional log format arrives with transactions.
+// buffer. Writes on unsorted duplicates (positional: DB_BEFORE, DB_AFTER,
+// DB_CURRENT, DB_KEYFIRST) are logged as the key's whole duplicate set after
+// the write, with the set before it, so replaying the record restores the
+// order exactly.
 import CBerkeleyDB
 import Glibc
 
@@ -331,25 +332,33 @@ public final class DatabaseCursor {
                 replaced = try? tree.cursor().get(.getBoth, key: k, data: newData).data
             }
         }
+        // Unsorted duplicates: a positional write is logged as the key's
+        // whole duplicate set after it, with the set before it.
+        let before = tree.tokens ? Database.duplicates(of: k, in: tree) : []
         // Apply first through the cursor (it decides DB_KEYEXIST and the
         // position), then log: the latch is held, so no other writer or
         // reader sees the change before the record is in the log buffer.
-        try cursor.put(key: key, data: data, op)
-        // The stored key (a custom comparator may match another spelling).
-        if !tree.hasDups, replaced != nil { k = cursor.key }
-        let ops: [CommitRecord.Operation]
-        if !tree.hasDups {
-            ops = [.init(kind: .put, fileID: id, key: k, data: newData, before: replaced)]
-        } else if let replaced {
-            // A duplicate replaced in place: logged as its removal and the
-            // new one's insertion (the positional format of unsorted
-            // duplicates arrives with transactions).
-            ops = [.init(kind: .deleteDuplicate, fileID: id, key: k, data: replaced, before: replaced),
-                   .init(kind: .putDuplicate, fileID: id, key: k, data: newData, before: nil)]
-        } else {
-            ops = [.init(kind: .putDuplicate, fileID: id, key: k, data: newData, before: nil)]
+        try database.commitApplied(log) { () throws(DBError) -> [CommitRecord.Operation] in
+            try cursor.put(key: key, data: data, op)
+            if tree.tokens {
+                k = cursor.key
+                return [.init(kind: .setDuplicates, fileID: id, key: k,
+                              data: CommitRecord.encodeList(Database.duplicates(of: k, in: tree)),
+                              before: CommitRecord.encodeList(before))]
+            }
+            // The stored key (a custom comparator may match another spelling).
+            if !tree.hasDups, replaced != nil { k = cursor.key }
+            if !tree.hasDups {
+                return [.init(kind: .put, fileID: id, key: k, data: newData, before: replaced)]
+            } else if let replaced {
+                // A sorted duplicate replaced in place: its removal and the
+                // new one's insertion.
+                return [.init(kind: .deleteDuplicate, fileID: id, key: k, data: replaced, before: replaced),
+                       .init(kind: .putDuplicate, fileID: id, key: k, data: newData, before: nil)]
+            } else {
+                return [.init(kind: .putDuplicate, fileID: id, key: k, data: newData, before: nil)]
+            }
         }
-        try database.commit(ops, to: log, autoCommit: false)
     }
 
     public func delete() throws(DBError) {
@@ -358,11 +367,24 @@ public final class DatabaseCursor {
         defer { opened.latch.unlock() }
         if let log = database.environment.log {
             let (k, old) = try cursor.get(.current)
-            let dups = opened.tree.hasDups
+            let tree = opened.tree
+            if tree.tokens {
+                let before = Database.duplicates(of: k, in: tree)
+                try database.commitApplied(log) { () throws(DBError) -> [CommitRecord.Operation] in
+                    try cursor.delete()
+                    return [.init(kind: .setDuplicates, fileID: opened.logFileID, key: k,
+                                  data: CommitRecord.encodeList(Database.duplicates(of: k, in: tree)),
+                                  before: CommitRecord.encodeList(before))]
+                }
+                return
+            }
+            let dups = tree.hasDups
             let logged = CommitRecord.Operation(kind: dups ? .deleteDuplicate : .delete, fileID: opened.logFileID,
                                                 key: k, data: dups ? old : [], before: old)
-            try cursor.delete()
-            try database.commit([logged], to: log, autoCommit: false)
+            try database.commitApplied(log) { () throws(DBError) -> [CommitRecord.Operation] in
+                try cursor.delete()
+                return [logged]
+            }
         } else {
             try cursor.delete()
         }

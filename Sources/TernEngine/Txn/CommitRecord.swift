@@ -32,6 +32,42 @@ public struct CommitRecord: Equatable, Sendable {
         case putDuplicate = 3
         /// Remove the duplicate pair (`key`, `data`).
         case deleteDuplicate = 4
+        /// Replace the whole duplicate set of `key` (unsorted duplicates,
+        /// whose writes are positional): `data` is the new set in order and
+        /// `before` the old one, each encoded by `encodeList` (an empty list:
+        /// the key absent).
+        case setDuplicates = 5
+    }
+
+    /// A duplicate set as `setDuplicates` logs it: u32 count, then blobs.
+    public static func encodeList(_ items: [[UInt8]]) -> [UInt8] {
+        var w = ByteWriter(capacity: 4 + items.reduce(0) { $0 + 4 + $1.count })
+        w.u32(UInt32(items.count))
+        for item in items { w.blob(item) }
+        return w.bytes
+    }
+
+    public static func decodeList(_ bytes: [UInt8]) throws(DBError) -> [[UInt8]] {
+        // (An untyped closure: Swift 6.3 crashes on typed-throws closures
+        // passed to withUnsafeBytes.)
+        let result = bytes.withUnsafeBytes { raw in
+            Result { () throws(DBError) -> [[UInt8]] in try decodeList(raw) }
+        }
+        return try result.get()
+    }
+
+    public static func decodeList(_ raw: UnsafeRawBufferPointer) throws(DBError) -> [[UInt8]] {
+        do {
+            var r = ByteReader(raw)
+            let count = try r.u32()
+            // Each item takes at least its 4-byte length.
+            guard Int(count) <= r.remaining / 4 else { throw .malformed("duplicate list count") }
+            var items: [[UInt8]] = []
+            items.reserveCapacity(Int(count))
+            for _ in 0..<count { items.append(Array(try r.blob())) }
+            guard r.isAtEnd else { throw .malformed("duplicate list trailing bytes") }
+            return items
+        }
     }
 
     public struct Operation: Equatable, Sendable {

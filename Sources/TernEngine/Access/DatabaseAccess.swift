@@ -220,9 +220,10 @@ extension Database {
     }
 
     /// DB->cursor.
-    public func cursor() throws(DBError) -> DatabaseCursor {
+    public func cursor(txn: Transaction? = nil) throws(DBError) -> DatabaseCursor {
         let o = try openTree("DB->cursor")
-        return DatabaseCursor(database: self, opened: o)
+        if let txn { try txn.requireActive("DB->cursor") }
+        return DatabaseCursor(database: self, opened: o, transaction: txn)
     }
 }
 

@@ -42,20 +42,54 @@ public final class DatabaseCursor {
     public let database: Database
     let opened: OpenedDatabase
     let cursor: BtreeCursor
+    /// The transaction the cursor was opened in (DB->cursor's txn).
+    public let transaction: Transaction?
+    /// Once the transaction family has written to this database, the cursor
+    /// reads the merge of its write sets and the tree (MergedCursor.swift);
+    /// until then it reads the tree directly, which is faster.
+    var merged: MergedCursor?
 
-    init(database: Database, opened: OpenedDatabase, cursor: BtreeCursor? = nil) {
+    init(database: Database, opened: OpenedDatabase, cursor: BtreeCursor? = nil, transaction: Transaction? = nil) {
         self.database = database
         self.opened = opened
         self.cursor = cursor ?? opened.tree.cursor()
+        self.transaction = transaction
+        transaction?.cursorCount += 1
     }
+
+    deinit { transaction?.cursorCount -= 1 }
 
     /// DBC->dup: with `keepPosition` the copy starts where this one is.
     public func duplicate(keepPosition: Bool) -> DatabaseCursor {
-        DatabaseCursor(database: database, opened: opened,
-                       cursor: keepPosition ? cursor.duplicate() : opened.tree.cursor())
+        let copy = DatabaseCursor(database: database, opened: opened,
+                                  cursor: keepPosition ? cursor.duplicate() : opened.tree.cursor(),
+                                  transaction: transaction)
+        if keepPosition { copy.merged = merged?.copy() }
+        return copy
     }
 
-    public var isInitialized: Bool { cursor.isInitialized }
+    public var isInitialized: Bool { merged?.isInitialized ?? cursor.isInitialized }
+
+    /// The merged view, if the cursor reads through it: made (carrying the
+    /// tree cursor's position over) when the transaction family has written
+    /// to this database, or when `forWrite`.
+    func mergedView(forWrite: Bool = false) throws(DBError) -> MergedCursor? {
+        if let merged { return merged }
+        guard let txn = transaction, forWrite || txn.hasWrites(opened) else { return nil }
+        let m = MergedCursor(opened: opened, txn: txn)
+        if cursor.isInitialized {
+            opened.latch.lockShared()
+            defer { opened.latch.unlock() }
+            // The tree position is (key, i-th duplicate): count the
+            // duplicates before it.
+            let probe = cursor.duplicate()
+            var index: UInt64 = 0
+            while (try? probe.get(.prevDup)) != nil { index += 1 }
+            m.place(cursor.key, index)
+        }
+        merged = m
+        return m
+    }
 
     static func locking(_ method: String) -> DBError {
         .invalid("BDB0056 \(method): DB_READ_COMMITTED, DB_READ_UNCOMMITTED and DB_RMW require locking")
@@ -134,7 +168,7 @@ public final class DatabaseCursor {
         if key.has(DB_DBT_PARTIAL), case .entry(let op) = read, op == .getBoth || op == .getBothRange || op == .set {
             throw .invalid("BDB0710 Invalid positioning flag combined with DB_DBT_PARTIAL")
         }
-        if !cursor.isInitialized {
+        if !isInitialized {
             switch read {
             case .recordNumber, .entry(.current), .entry(.nextDup), .entry(.prevDup): throw BtreeCursor.invalidPosition()
             default: break
@@ -191,17 +225,15 @@ public final class DatabaseCursor {
         }
         try database.checkItem("data", data, checkThread: false)
         if keyUsed, let key, key.has(DB_DBT_PARTIAL), key.dlen != 0 { throw .illegalFlag("key DBT") }
-        if !cursor.isInitialized && !keyUsed { throw BtreeCursor.invalidPosition() }
+        if !isInitialized && !keyUsed { throw BtreeCursor.invalidPosition() }
         try checkTransaction()
         return op
     }
 
     /// libdb's __db_check_txn for a write (__dbc_put_pp, __dbc_del_pp): a
-    /// transactional database is written only inside a transaction. Tern's
-    /// cursors carry no transaction yet (DB->cursor refuses one), so a
-    /// cursor write on a transactional database always fails here.
+    /// transactional database is written only inside a transaction.
     func checkTransaction() throws(DBError) {
-        if database.transactional {
+        if database.transactional && transaction == nil {
             throw .invalid("BDB0097 Transaction not specified for a transactional database")
         }
     }
@@ -214,14 +246,14 @@ public final class DatabaseCursor {
         case DB_CONSUME: throw .illegalFlag("DBC->del")   // Queue only
         default: throw .illegalFlag("DBcursor->del")
         }
-        if !cursor.isInitialized { throw BtreeCursor.invalidPosition() }
+        if !isInitialized { throw BtreeCursor.invalidPosition() }
         try checkTransaction()
     }
 
     /// DBC->count's checks (__dbc_count_pp).
     public func checkCount(flags: UInt32) throws(DBError) {
         if flags != 0 { throw .illegalFlag("DBcursor->count") }
-        if !cursor.isInitialized { throw BtreeCursor.invalidPosition() }
+        if !isInitialized { throw BtreeCursor.invalidPosition() }
     }
 
     /// DBC->dup's check (__dbc_dup_pp): whether the copy keeps the position.
@@ -237,6 +269,9 @@ public final class DatabaseCursor {
     public func get<R>(_ plan: CursorGetPlan, key: UnsafeRawBufferPointer, data: UnsafeRawBufferPointer,
                        _ body: (BtreeValue, BtreeValue) throws(DBError) -> R) throws(DBError) -> R {
         if plan.read == .bothNext {
+            if let m = try mergedView() {
+                return try Self.deliver(try m.getBothNext(data: Array(data)), opened.tree, body)
+            }
             opened.latch.lockShared()
             defer { opened.latch.unlock() }
             return try cursor.getBothNext(data: data, body)
@@ -260,18 +295,35 @@ public final class DatabaseCursor {
 
     public func get<R>(_ op: BtreeGetOp, key: UnsafeRawBufferPointer?, data: UnsafeRawBufferPointer?,
                        _ body: (BtreeValue, BtreeValue) throws(DBError) -> R) throws(DBError) -> R {
+        if transaction != nil, let m = try mergedView() {
+            let hit = try m.get(op, key: key.map { Array($0) }, data: data.map { Array($0) })
+            return try Self.deliver(hit, opened.tree, body)
+        }
         opened.latch.lockShared()
         defer { opened.latch.unlock() }
         return try cursor.get(op, key: key, data: data, body)
     }
 
+    /// Hands a merged-view hit to a reader's closure as BtreeValues.
+    static func deliver<R>(_ hit: MergedCursor.Hit, _ tree: Btree,
+                           _ body: (BtreeValue, BtreeValue) throws(DBError) -> R) throws(DBError) -> R {
+        try withBuffer(hit.key) { (k) throws(DBError) in
+            try withBuffer(hit.data) { (d) throws(DBError) in
+                try body(BtreeValue(tree: tree, inline: k, chain: 0, count: k.count),
+                         BtreeValue(tree: tree, inline: d, chain: 0, count: d.count))
+            }
+        }
+    }
+
     public func recordNumber() throws(DBError) -> UInt32 {
+        if let m = try mergedView() { return try m.recordNumber() }
         opened.latch.lockShared()
         defer { opened.latch.unlock() }
         return try cursor.recordNumber()
     }
 
     public func count() throws(DBError) -> Int {
+        if let m = try mergedView() { return try m.count() }
         opened.latch.lockShared()
         defer { opened.latch.unlock() }
         return try cursor.count()
@@ -287,6 +339,25 @@ public final class DatabaseCursor {
     public func put(key: UnsafeRawBufferPointer?, data: UnsafeRawBufferPointer, _ op: BtreePutOp,
                     partial: (offset: Int, length: Int)? = nil) throws(DBError) {
         try database.requireWritable("DBcursor->put")
+        if let txn = transaction {
+            try txn.requireActive("DBcursor->put")
+            let m = try mergedView(forWrite: true)!
+            let k: [UInt8]? = key.map { Array($0) }
+            if let target = k ?? m.key { try txn.lockForWrite(opened, key: target) }
+            var d = Array(data)
+            if let partial {
+                var old: [UInt8] = []
+                switch op {
+                case .current: old = (try? m.get(.current, key: nil, data: nil).data) ?? []
+                case .keyFirst, .keyLast, .noDupData, .overwriteDup:
+                    if !opened.tree.hasDups { old = (try? m.items(k ?? []).items.first { !$0.deleted }?.data) ?? [] }
+                case .before, .after: break
+                }
+                d = Database.partialPut(old: old, offset: partial.offset, length: partial.length, data: d)
+            }
+            try m.put(key: k, data: d, op)
+            return
+        }
         opened.latch.lockExclusive()
         defer { opened.latch.unlock() }
         guard let partial else { try put(locked: key, data: data, op); return }
@@ -363,6 +434,13 @@ public final class DatabaseCursor {
 
     public func delete() throws(DBError) {
         try database.requireWritable("DBcursor->del")
+        if let txn = transaction {
+            try txn.requireActive("DBcursor->del")
+            let m = try mergedView(forWrite: true)!
+            if let k = m.key { try txn.lockForWrite(opened, key: k) }
+            try m.delete()
+            return
+        }
         opened.latch.lockExclusive()
         defer { opened.latch.unlock() }
         if let log = database.environment.log {

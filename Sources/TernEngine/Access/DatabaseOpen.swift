@@ -51,7 +51,7 @@ extension Database {
     /// database, then initialises it), for the caller to report.
     @discardableResult
     public func open(file: String?, database: String?, type requestedType: DBTYPE, flags requested: UInt32,
-                     mode: Int32, options: BtreeOptions) throws(DBError) -> [String] {
+                     mode: Int32, options: BtreeOptions, transaction: Transaction? = nil) throws(DBError) -> [String] {
         let method = "DB->open"
         try requireNotOpened(method)
         // __db_open_pp: DB_AUTO_COMMIT (asked for, or the environment's
@@ -181,6 +181,9 @@ extension Database {
         fileName = file
         databaseName = database
         openFlags = requested
+        // libdb's DB_AM_TXN: opened in a transaction or with auto-commit
+        // (asked for, or the environment's default).
+        transactional = transaction != nil || requested & UInt32(DB_AUTO_COMMIT) != 0 || envAutoCommit
         markOpened()
         environment.openDatabases[ObjectIdentifier(self)] = self
         return notices

@@ -38,6 +38,10 @@ public final class Environment {
     public internal(set) var region: Region?
     public internal(set) var cache: PageCache?
     public internal(set) var log: Log?
+    /// The region's transaction table, attached by the first txn_begin
+    /// (TransactionCommit.swift) under `transactionTableLock`.
+    var transactionTableStorage: TransactionTable?
+    let transactionTableLock = LocalLock()
     /// Databases opened in this environment and not yet closed; environment
     /// close closes them, as libdb's does.
     var openDatabases: [ObjectIdentifier: Database] = [:]

@@ -1,0 +1,11 @@
+// Key locks for transactions (DESIGN.md, "Isolation is by locks"): filled in
+// when the lock table lands; until then a transaction takes no locks.
+extension Transaction {
+    func lockForRead(_ opened: OpenedDatabase, key: [UInt8]) throws(DBError) {}
+    func lockForWrite(_ opened: OpenedDatabase, key: [UInt8]) throws(DBError) {}
+    func releaseLocks() {}
+    func registerLocker() throws(DBError) {}
+    func transferLocks(to parent: Transaction) {}
+    func setLockPriority(_ value: UInt32) {}
+    func applyLockTimeouts() {}
+}

@@ -1,0 +1,195 @@
+// txn_begin, DB_TXN->commit, abort, discard and the per-transaction settings
+// (see Transaction.swift for the model and its invariants).
+//
+// A top-level commit:
+//   1. takes the exclusive latch of every file it wrote (in latch order, so
+//      two committers never wait for each other in a cycle);
+//   2. turns each write set into net operations, reading the before-images
+//      from the trees under those latches;
+//   3. appends ONE CommitRecord and applies it, inside one commit section;
+//   4. releases the latches, makes the record as durable as asked (group
+//      commit), then releases the transaction's locks.
+// Locks are released only after the record is durable, so no other
+// transaction can read a value whose commit could still be lost.
+import CBerkeleyDB
+import Glibc
+
+extension Environment {
+    /// DB_ENV->txn_begin (libdb's __txn_begin_pp checks, in its order).
+    public func beginTransaction(parent: Transaction?, flags: UInt32) throws(DBError) -> Transaction {
+        let method = "txn_begin"
+        try requireSubsystem(method, .txn)
+        let allowed = UInt32(DB_IGNORE_LEASE | DB_READ_COMMITTED | DB_READ_UNCOMMITTED | DB_TXN_FAMILY
+            | DB_TXN_NOSYNC | DB_TXN_SNAPSHOT | DB_TXN_SYNC | DB_TXN_WAIT | DB_TXN_WRITE_NOSYNC
+            | DB_TXN_NOWAIT | DB_TXN_BULK)
+        if flags & ~allowed != 0 { throw .illegalFlag(method) }
+        let syncs = flags & UInt32(DB_TXN_WRITE_NOSYNC | DB_TXN_NOSYNC)
+        if syncs != 0 && flags & UInt32(DB_TXN_SYNC) != 0 { throw .illegalFlagCombination(method) }
+        if flags & UInt32(DB_TXN_WRITE_NOSYNC) != 0 && flags & UInt32(DB_TXN_NOSYNC) != 0 {
+            throw .illegalFlagCombination(method)
+        }
+        if parent != nil && flags & UInt32(DB_TXN_FAMILY) != 0 {
+            throw .invalid("BDB4521 Family transactions cannot have parents")
+        }
+        if flags & UInt32(DB_TXN_SNAPSHOT) != 0 || config.flags & UInt32(DB_TXN_SNAPSHOT) != 0 {
+            throw .notSupported("DB_TXN_SNAPSHOT (snapshot isolation)")
+        }
+        if let parent { try parent.requireActive(method) }
+        let table = try transactionTable()
+        let begin = log?.nextLSN ?? LSN(file: 0, offset: 0)
+        let (id, slot) = try table.begin(parent: parent?.id ?? 0, beginLSN: begin)
+        let txn = Transaction(environment: self, id: id, parent: parent, slot: slot, flags: flags)
+        do {
+            try txn.registerLocker()
+        } catch {
+            table.end(slot: slot, .abort)
+            throw error
+        }
+        parent?.children[ObjectIdentifier(txn)] = txn
+        return txn
+    }
+
+    /// The region's transaction table, attached at the first use.
+    func transactionTable() throws(DBError) -> TransactionTable {
+        try transactionTableLock.withLock { () throws(DBError) -> TransactionTable in
+            if let t = transactionTableStorage { return t }
+            guard let region else { throw .illegalBeforeOpen("txn_begin") }
+            let t = try TransactionTable.attach(region: region, txMax: config.txMax)
+            transactionTableStorage = t
+            return t
+        }
+    }
+}
+
+extension Transaction {
+    /// DB_TXN->commit. The handle is finished whatever this returns (libdb
+    /// frees it), except for the checks before anything is done.
+    public func commit(flags: UInt32) throws(DBError) {
+        let method = "DB_TXN->commit"
+        let allowed = UInt32(DB_TXN_NOSYNC | DB_TXN_SYNC | DB_TXN_WRITE_NOSYNC)
+        if flags & ~allowed != 0 { throw .illegalFlag(method) }
+        if flags & UInt32(DB_TXN_NOSYNC) != 0 && flags & UInt32(DB_TXN_SYNC) != 0 {
+            throw .illegalFlagCombination(method)
+        }
+        try requireActive(method)
+        if cursorCount != 0 { throw .invalid("BDB4531 transaction has active cursors") }
+        // libdb commits unresolved children first.
+        for child in children.values { try child.commit(flags: 0) }
+        if let parent {
+            for (id, ws) in writeSets {
+                let mine = parent.writeSets[id] ?? WriteSet(opened: ws.opened)
+                parent.writeSets[id] = mine
+                try ws.forEach { (k, e) throws(DBError) in mine.set(k, e) }
+            }
+            transferLocks(to: parent)
+            finish(.committed)
+            return
+        }
+        var failure: DBError?
+        do {
+            try commitTopLevel(flags: flags)
+        } catch {
+            failure = error
+        }
+        releaseLocks()
+        finish(failure == nil ? .committed : .aborted)
+        if let failure { throw failure }
+    }
+
+    /// DB_TXN->abort: the write sets are dropped, the locks released.
+    public func abort() throws(DBError) {
+        try requireActive("DB_TXN->abort")
+        for child in children.values { try? child.abort() }
+        writeSets.removeAll()
+        releaseLocks()
+        finish(.aborted)
+    }
+
+    private func finish(_ outcome: State) {
+        state = outcome
+        writeSets.removeAll()
+        parent?.children[ObjectIdentifier(self)] = nil
+        if let table = environment.transactionTableStorage {
+            table.end(slot: slot, outcome == .committed ? .commit : .abort)
+        }
+    }
+
+    public func setPriority(_ value: UInt32) {
+        priority = value
+        environment.transactionTableStorage?.setPriority(slot: slot, value)
+        setLockPriority(value)
+    }
+
+    /// The durability of this commit: its flags, else its begin flags, else
+    /// the environment's.
+    func commitMode(_ flags: UInt32) -> LogWriteMode {
+        if flags & UInt32(DB_TXN_SYNC) != 0 { return .sync }
+        if flags & UInt32(DB_TXN_NOSYNC) != 0 { return .noSync }
+        if flags & UInt32(DB_TXN_WRITE_NOSYNC) != 0 { return .writeNoSync }
+        return beginMode ?? environment.defaultCommitMode
+    }
+
+    private func commitTopLevel(flags: UInt32) throws(DBError) {
+        let sets = writeSets.values.filter { !$0.isEmpty }
+        if sets.isEmpty { return }
+        // One exclusive latch per file (databases in one file share it), in
+        // a fixed order.
+        var latches: [(UInt32, SharedLatch)] = []
+        for ws in sets where !latches.contains(where: { $0.0 == ws.opened.logFileID }) {
+            latches.append((ws.opened.logFileID, ws.opened.latch))
+        }
+        latches.sort { $0.0 < $1.0 }
+        for (_, l) in latches { l.lockExclusive() }
+        defer { for (_, l) in latches.reversed() { l.unlock() } }
+        var ops: [CommitRecord.Operation] = []
+        var applyTo: [Btree] = []
+        for ws in sets {
+            let before = ops.count
+            try Self.operations(of: ws, into: &ops)
+            applyTo += Array(repeating: ws.tree, count: ops.count - before)
+        }
+        if ops.isEmpty { return }
+        let env = environment
+        guard let log = env.log else {
+            for (op, tree) in zip(ops, applyTo) { try Database.apply(op, to: tree) }
+            return
+        }
+        let lsn = try env.commitSection { () throws(DBError) -> LSN in
+            let lsn = try env.appendCommit(CommitRecord(transactionID: id, operations: ops), to: log)
+            for (op, tree) in zip(ops, applyTo) { try Database.apply(op, to: tree) }
+            return lsn
+        }
+        try log.commit(lsn, mode: commitMode(flags))
+    }
+
+    /// A write set's net operations, with before-images read from the tree
+    /// (the caller holds its latch exclusively).
+    static func operations(of ws: WriteSet, into ops: inout [CommitRecord.Operation]) throws(DBError) {
+        let tree = ws.tree
+        let file = ws.opened.logFileID
+        try ws.forEach { (key, entry) throws(DBError) in
+            let live = entry.live
+            let base = Database.duplicates(of: key, in: tree)
+            if !tree.hasDups {
+                if live.isEmpty {
+                    if let old = base.first { ops.append(.init(kind: .delete, fileID: file, key: key, data: [], before: old)) }
+                } else {
+                    ops.append(.init(kind: .put, fileID: file, key: key, data: live[0], before: base.first))
+                }
+            } else if tree.sorted {
+                func same(_ a: [UInt8], _ b: [UInt8]) -> Bool {
+                    a.withUnsafeBytes { pa in b.withUnsafeBytes { pb in tree.cmpSecs(pa, pb) == 0 } }
+                }
+                for old in base where !live.contains(where: { same($0, old) }) {
+                    ops.append(.init(kind: .deleteDuplicate, fileID: file, key: key, data: old, before: old))
+                }
+                for new in live where !base.contains(where: { same($0, new) }) {
+                    ops.append(.init(kind: .putDuplicate, fileID: file, key: key, data: new, before: nil))
+                }
+            } else if live != base {
+                ops.append(.init(kind: .setDuplicates, fileID: file, key: key,
+                                 data: CommitRecord.encodeList(live), before: CommitRecord.encodeList(base)))
+            }
+        }
+    }
+}

@@ -13,9 +13,9 @@ enum DBFileMethods {
     static func install(_ h: UnsafeMutablePointer<DB>) {
         h.pointee.truncate = { dbp, txn, countp, flags in
             guard let dbp else { return EINVAL }
-            if txn != nil { return Unsupported.report(dbp, "DB->truncate in a transaction") }
+            let transaction = TxnHandle.transaction(txn)
             return DBMethods.call(dbp) { db in
-                let n = try db.truncate(flags: flags)
+                let n = try db.truncate(flags: flags, transaction: transaction)
                 countp?.pointee = n
             }
         }

@@ -11,7 +11,7 @@ enum EnvDatabaseMethods {
             EnvConfigMethods.run(dbenv) { env throws(DBError) in
                 try env.removeDatabase(file: file.map { String(cString: $0) },
                                        database: database.map { String(cString: $0) },
-                                       flags: flags, hasTransaction: txn != nil)
+                                       flags: flags, transaction: TxnHandle.transaction(txn))
             }
         }
         h.pointee.dbrename = { dbenv, txn, file, database, newName, flags in
@@ -20,7 +20,7 @@ enum EnvDatabaseMethods {
                 try env.renameDatabase(file: file.map { String(cString: $0) },
                                        database: database.map { String(cString: $0) },
                                        newName: String(cString: newName), flags: flags,
-                                       hasTransaction: txn != nil)
+                                       transaction: TxnHandle.transaction(txn))
             }
         }
     }

@@ -222,6 +222,7 @@ extension Database {
     /// DB->cursor.
     public func cursor(txn: Transaction? = nil) throws(DBError) -> DatabaseCursor {
         let o = try openTree("DB->cursor")
+        try checkTransaction(txn)
         if let txn { try txn.requireActive("DB->cursor") }
         return DatabaseCursor(database: self, opened: o, transaction: txn)
     }

@@ -279,10 +279,30 @@ extension Database {
 
     /// DB->truncate (libdb's __db_truncate_pp): DB_AUTO_COMMIT is stripped,
     /// any other flag is illegal; a read-only handle refuses.
-    public func truncate(flags: UInt32) throws(DBError) -> UInt32 {
+    public func truncate(flags: UInt32, transaction: Transaction? = nil) throws(DBError) -> UInt32 {
         let o = try openTree("DB->truncate")
         if flags & ~UInt32(DB_AUTO_COMMIT) != 0 { throw .illegalFlag("DB->truncate") }
         try requireWritable("DB->truncate")
+        if let transaction {
+            // Deferred like any write: every live item becomes a tombstone
+            // in the transaction's write set.
+            try checkTransaction(transaction)
+            try transaction.requireActive("DB->truncate")
+            try transaction.lockDatabase(o, write: true)
+            let c = MergedCursor(opened: o, txn: transaction)
+            var count: UInt32 = 0
+            var k = try c.nextKey(after: nil)
+            while let key = k {
+                var (stored, items) = try c.items(key)
+                for i in items.indices where !items[i].deleted {
+                    items[i].deleted = true
+                    count += 1
+                }
+                transaction.setEntry(o, stored, WriteEntry(items: items))
+                k = try c.nextKey(after: stored)
+            }
+            return count
+        }
         o.latch.lockExclusive()
         defer { o.latch.unlock() }
         let count = try o.tree.truncate()
@@ -423,23 +443,39 @@ extension Environment {
         if autoCommit && !hasTransaction && !isOn(.txn) {
             throw .invalid("BDB0633 DB_AUTO_COMMIT may not be specified in non-transactional environment")
         }
-        if hasTransaction { throw .notSupported("\(method) in a transaction") }
     }
 
     /// DB_ENV->dbremove: the file or named database goes.
     public func removeDatabase(file: String?, database: String?, flags: UInt32,
-                               hasTransaction: Bool) throws(DBError) {
+                               transaction: Transaction? = nil) throws(DBError) {
         try checkDatabaseFileCall("DB_ENV->dbremove", flagsMethod: "DB->remove", flags: flags,
-                                  hasTransaction: hasTransaction)
-        try Database(environment: self).removeDatabase(file: file, database: database)
+                                  hasTransaction: transaction != nil)
+        guard let transaction else {
+            try Database(environment: self).removeDatabase(file: file, database: database)
+            return
+        }
+        // In a transaction the file goes at commit (an abort keeps it).
+        try transaction.requireActive("DB_ENV->dbremove")
+        try Database(environment: self).checkExists(file: file)
+        transaction.onCommit.append {
+            try Database(environment: self).removeDatabase(file: file, database: database)
+        }
     }
 
     /// DB_ENV->dbrename: the file or named database takes `newName`.
     public func renameDatabase(file: String?, database: String?, newName: String, flags: UInt32,
-                               hasTransaction: Bool) throws(DBError) {
+                               transaction: Transaction? = nil) throws(DBError) {
         try checkDatabaseFileCall("DB_ENV->dbrename", flagsMethod: "DB->rename", flags: flags,
-                                  hasTransaction: hasTransaction)
-        try Database(environment: self).renameDatabase(file: file, database: database, newName: newName)
+                                  hasTransaction: transaction != nil)
+        guard let transaction else {
+            try Database(environment: self).renameDatabase(file: file, database: database, newName: newName)
+            return
+        }
+        try transaction.requireActive("DB_ENV->dbrename")
+        try Database(environment: self).checkExists(file: file)
+        transaction.onCommit.append {
+            try Database(environment: self).renameDatabase(file: file, database: database, newName: newName)
+        }
     }
 }
 

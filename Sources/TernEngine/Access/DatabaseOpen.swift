@@ -71,8 +71,10 @@ extension Database {
         var temporaryPath: String?
         let path: String
         var truncate = has(DB_TRUNCATE)
+        var existedBefore = true
         if let file {
             path = resolvePath(file, creating: has(DB_CREATE))
+            existedBefore = access(path, F_OK) == 0
         } else {
             if has(DB_TRUNCATE) && database == nil {
                 // libdb's DB_TRUNCATE first opens the database without
@@ -171,6 +173,10 @@ extension Database {
             throw error
         }
         let latch = try Self.latch(for: cacheFile, in: cache.region)
+        if let transaction, file != nil, !existedBefore {
+            // A file created in a transaction is gone if it aborts.
+            transaction.onAbort.append { unlink(path) }
+        }
         if let log = environment.log {
             let registration = FileRegistration(fileID: cacheFile.fileId, path: path, databaseName: database ?? "")
             _ = try log.append(type: TernLogRecord.fileRegistration, payload: registration.encoded())

@@ -3,6 +3,7 @@
 // transaction's own write set and reach the log and the pages only at the
 // top-level commit (Txn/TransactionCommit.swift).
 import CBerkeleyDB
+import Glibc
 
 extension Database {
     /// DB->get in a transaction; `body` as in the non-transactional get.
@@ -10,6 +11,7 @@ extension Database {
                        txn: Transaction, rmw: Bool,
                        _ body: (BtreeValue?, BtreeValue) throws(DBError) -> R) throws(DBError) -> R {
         let o = try openTree("DB->get")
+        try checkTransaction(txn)
         try txn.requireActive("DB->get")
         let keyBytes = Array(key)
         if rmw { try txn.lockForWrite(o, key: keyBytes) } else { try txn.lockForRead(o, key: keyBytes) }
@@ -40,6 +42,7 @@ extension Database {
                     partial: (offset: Int, length: Int)? = nil, txn: Transaction) throws(DBError) {
         let o = try openTree("DB->put")
         try requireWritable("DB->put")
+        try checkTransaction(txn)
         try txn.requireActive("DB->put")
         let keyBytes = Array(key)
         try txn.lockForWrite(o, key: keyBytes)
@@ -63,6 +66,7 @@ extension Database {
     public func delete(key: UnsafeRawBufferPointer, txn: Transaction) throws(DBError) {
         let o = try openTree("DB->del")
         try requireWritable("DB->del")
+        try checkTransaction(txn)
         try txn.requireActive("DB->del")
         let keyBytes = Array(key)
         try txn.lockForWrite(o, key: keyBytes)
@@ -71,5 +75,22 @@ extension Database {
         guard items.contains(where: { !$0.deleted }) else { throw DBError(DB_NOTFOUND) }
         for i in items.indices { items[i].deleted = true }
         txn.setEntry(o, stored, WriteEntry(items: items))
+    }
+}
+
+extension Database {
+    /// libdb's __db_check_txn for a call given a transaction: the database
+    /// must have been opened transactionally.
+    public func checkTransaction(_ txn: Transaction?) throws(DBError) {
+        if txn != nil && !transactional {
+            throw .invalid("BDB0098 Transaction specified for a non-transactional database")
+        }
+    }
+
+    /// ENOENT unless `file` names an existing file (what dbremove and
+    /// dbrename in a transaction check before deferring to the commit).
+    func checkExists(file: String?) throws(DBError) {
+        guard let file else { throw DBError(ENOENT) }
+        if access(resolvePath(file, creating: false), F_OK) != 0 { throw DBError(ENOENT) }
     }
 }

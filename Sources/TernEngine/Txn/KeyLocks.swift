@@ -9,3 +9,6 @@ extension Transaction {
     func setLockPriority(_ value: UInt32) {}
     func applyLockTimeouts() {}
 }
+extension Transaction {
+    func lockDatabase(_ opened: OpenedDatabase, write: Bool) throws(DBError) {}
+}

@@ -56,6 +56,12 @@ public final class Transaction {
     /// The next token for a new write item (see WriteSet); shared along the
     /// family through the top-level transaction.
     private var nextTokenStorage: UInt64 = 1 << 40
+    /// File operations that take effect at the top-level commit (dbremove,
+    /// dbrename in a transaction), in order; a child's pass to its parent.
+    var onCommit: [() throws -> Void] = []
+    /// Undo actions for effects that happened at once (a file DB->open
+    /// created in this transaction is removed if it aborts).
+    var onAbort: [() -> Void] = []
     /// Key locks held, by database (escalation counts these).
     var locking = TransactionLocks()
 

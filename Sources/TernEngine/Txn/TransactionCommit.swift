@@ -81,13 +81,18 @@ extension Transaction {
                 parent.writeSets[id] = mine
                 try ws.forEach { (k, e) throws(DBError) in mine.set(k, e) }
             }
+            parent.onCommit += onCommit
+            parent.onAbort += onAbort
             transferLocks(to: parent)
             finish(.committed)
             return
         }
         var failure: DBError?
-        do {
+        do throws(DBError) {
             try commitTopLevel(flags: flags)
+            for action in onCommit {
+                do { try action() } catch let e as DBError { throw e } catch { throw DBError(EINVAL, "\(error)") }
+            }
         } catch {
             failure = error
         }
@@ -101,6 +106,7 @@ extension Transaction {
         try requireActive("DB_TXN->abort")
         for child in children.values { try? child.abort() }
         writeSets.removeAll()
+        for undo in onAbort.reversed() { undo() }
         releaseLocks()
         finish(.aborted)
     }
@@ -108,6 +114,8 @@ extension Transaction {
     private func finish(_ outcome: State) {
         state = outcome
         writeSets.removeAll()
+        onCommit.removeAll()
+        onAbort.removeAll()
         parent?.children[ObjectIdentifier(self)] = nil
         if let table = environment.transactionTableStorage {
             table.end(slot: slot, outcome == .committed ? .commit : .abort)

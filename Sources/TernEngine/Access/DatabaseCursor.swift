@@ -295,6 +295,64 @@ public final class DatabaseCursor {
 
     public func get<R>(_ op: BtreeGetOp, key: UnsafeRawBufferPointer?, data: UnsafeRawBufferPointer?,
                        _ body: (BtreeValue, BtreeValue) throws(DBError) -> R) throws(DBError) -> R {
+        if let txn = transaction, txn.locksReads {
+            let hit = try lockedGet(txn, op, key: key.map { Array($0) }, data: data.map { Array($0) })
+            return try Self.deliver(hit, opened.tree, body)
+        }
+        return try unlockedGet(op, key: key, data: data, body)
+    }
+
+    /// A read in a locking transaction: the key it lands on is locked, then
+    /// the read is made again from the same starting position, until the
+    /// key read is one already locked (a commit may have filled the gap, or
+    /// changed the value, while this transaction waited). A scan that runs
+    /// off the end locks the end of the tree (DESIGN.md's next-key locking).
+    func lockedGet(_ txn: Transaction, _ op: BtreeGetOp, key: [UInt8]?, data: [UInt8]?) throws(DBError) -> MergedCursor.Hit {
+        func read() throws(DBError) -> MergedCursor.Hit? {
+            do {
+                return try withOptionalBuffer(key) { (k) throws(DBError) in
+                    try withOptionalBuffer(data) { (d) throws(DBError) in
+                        try unlockedGet(op, key: k, data: d) { (kv, dv) throws(DBError) in (try kv.bytes(), try dv.bytes()) }
+                    }
+                }
+            } catch where error.code == DB_NOTFOUND {
+                return nil
+            }
+        }
+        switch op {
+        case .current:
+            guard let hit = try read() else { throw DBError(DB_NOTFOUND) }
+            return hit
+        case .set, .getBoth:
+            // The key searched for, present or not.
+            try txn.lockForRead(opened, key: key ?? [])
+            guard let hit = try read() else { throw DBError(DB_NOTFOUND) }
+            return hit
+        default:
+            break
+        }
+        let originTree = cursor.duplicate()
+        let originMerged = merged?.copy()
+        var locked: [[UInt8]] = []
+        var lockedEnd = false
+        while true {
+            let hit = try read()
+            if let hit, locked.contains(hit.key) { return hit }
+            if hit == nil && (lockedEnd || !op.runsForward) { throw DBError(DB_NOTFOUND) }
+            if let hit {
+                try txn.lockForRead(opened, key: hit.key)
+                locked.append(hit.key)
+            } else {
+                try txn.lockEndOfTree(opened)
+                lockedEnd = true
+            }
+            cursor.restore(from: originTree)
+            merged = originMerged?.copy()
+        }
+    }
+
+    func unlockedGet<R>(_ op: BtreeGetOp, key: UnsafeRawBufferPointer?, data: UnsafeRawBufferPointer?,
+                        _ body: (BtreeValue, BtreeValue) throws(DBError) -> R) throws(DBError) -> R {
         if transaction != nil, let m = try mergedView() {
             let hit = try m.get(op, key: key.map { Array($0) }, data: data.map { Array($0) })
             return try Self.deliver(hit, opened.tree, body)

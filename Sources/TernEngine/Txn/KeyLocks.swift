@@ -2,6 +2,8 @@
 // when the lock table lands; until then a transaction takes no locks.
 extension Transaction {
     func lockForRead(_ opened: OpenedDatabase, key: [UInt8]) throws(DBError) {}
+    func lockEndOfTree(_ opened: OpenedDatabase) throws(DBError) {}
+    var locksReads: Bool { false }
     func lockForWrite(_ opened: OpenedDatabase, key: [UInt8]) throws(DBError) {}
     func releaseLocks() {}
     func registerLocker() throws(DBError) {}

@@ -567,3 +567,20 @@ func withBuffer<R>(_ a: [UInt8], _ body: (UnsafeRawBufferPointer) throws(DBError
     }
     return try r.get()
 }
+
+/// `withBuffer` for an optional array (nil stays nil).
+func withOptionalBuffer<R>(_ a: [UInt8]?, _ body: (UnsafeRawBufferPointer?) throws(DBError) -> R) throws(DBError) -> R {
+    guard let a else { return try body(nil) }
+    return try withBuffer(a) { (b) throws(DBError) in try body(b) }
+}
+
+extension BtreeGetOp {
+    /// Whether running out of items means the end of the tree was reached
+    /// (the gap a next-key lock must cover).
+    var runsForward: Bool {
+        switch self {
+        case .first, .last, .next, .nextNoDup, .setRange: return true
+        default: return false
+        }
+    }
+}

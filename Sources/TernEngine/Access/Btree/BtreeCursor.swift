@@ -94,6 +94,13 @@ public final class BtreeCursor {
         return c
     }
 
+    /// Takes `other`'s position (a transaction's cursor re-reads from where
+    /// it was after waiting for a lock).
+    func restore(from other: BtreeCursor) {
+        state = other.state; pgno = other.pgno; slot = other.slot; gen = other.gen
+        setKey(other.keyBytes); sec = other.sec
+    }
+
     public var isInitialized: Bool { state != .unset }
     /// The cursor deleted its entry (DB_CURRENT would give DB_KEYEMPTY).
     public var isDeleted: Bool { state == .deleted }

@@ -10,6 +10,7 @@
 #include <pthread.h>
 #include <sched.h>
 #include <time.h>
+#include <stdarg.h>
 
 #define TXN_ENV_FLAGS \
 	(DB_CREATE | DB_INIT_MPOOL | DB_INIT_LOCK | DB_INIT_LOG | DB_INIT_TXN)
@@ -34,15 +35,24 @@ static int tput(DB *db, DB_TXN *t, const char *who, const char *key,
 	return r;
 }
 
+/* An empty DBT whose returned data libdb allocates (required on DB_THREAD
+ * handles; harmless elsewhere): free d.data after a successful call. */
+static DBT ZM(void)
+{
+	DBT d = Z();
+	d.flags = DB_DBT_MALLOC;
+	return d;
+}
+
 /* "who get key -> rc [data]" */
 static int tget(DB *db, DB_TXN *t, const char *who, const char *key,
     u_int32_t flags)
 {
-	DBT k = S(key), d = Z();
+	DBT k = S(key), d = ZM();
 	int r = db->get(db, t, &k, &d, flags);
 	printf("%s get %s", who, key);
 	if (flags) printf(" flags=%#x", flags);
-	if (r == 0) { printf(" -> 0 "); pdbt("data", &d); printf("\n"); }
+	if (r == 0) { printf(" -> 0 "); pdbt("data", &d); printf("\n"); free(d.data); }
 	else printf(" -> %d (%s)\n", r, db_strerror(r));
 	fflush(stdout);
 	return r;
@@ -53,7 +63,10 @@ static int tgetboth(DB *db, DB_TXN *t, const char *who, const char *key,
     const char *val)
 {
 	DBT k = S(key), d = S(val);
-	int r = db->get(db, t, &k, &d, DB_GET_BOTH);
+	int r;
+	d.flags = DB_DBT_MALLOC;
+	r = db->get(db, t, &k, &d, DB_GET_BOTH);
+	if (r == 0 && d.data != (void *)val) free(d.data);
 	printf("%s get_both %s=%s", who, key, val);
 	if (r == 0) printf(" -> 0\n");
 	else printf(" -> %d (%s)\n", r, db_strerror(r));
@@ -89,7 +102,7 @@ static int texists(DB *db, DB_TXN *t, const char *who, const char *key)
 static void tdump(DB *db, DB_TXN *t, const char *label)
 {
 	DBC *c;
-	DBT k = Z(), d = Z();
+	DBT k = ZM(), d = ZM();
 	int r, n = 0;
 	printf("dump %s:\n", label);
 	if ((r = db->cursor(db, t, &c, 0)) != 0) {
@@ -98,6 +111,8 @@ static void tdump(DB *db, DB_TXN *t, const char *label)
 	}
 	while ((r = c->get(c, &k, &d, DB_NEXT)) == 0) {
 		pkd(&k, &d);
+		free(k.data);
+		free(d.data);
 		n++;
 	}
 	printf("  end %d (%d records)\n", r, n);
@@ -131,4 +146,44 @@ static int wait_lock_waits(DB_ENV *env, u_int32_t target)
 	}
 	return 0;
 }
+
+/* An event log for threaded cases: threads append numbered lines under a
+ * mutex; the main thread prints them once the order is settled. Cases log
+ * only at points whose order the synchronisation (or a lock wait) fixes. */
+static pthread_mutex_t ev_mu = PTHREAD_MUTEX_INITIALIZER;
+static char ev_log[256][200];
+static int ev_n;
+
+static void ev(const char *fmt, ...)
+{
+	va_list ap;
+	pthread_mutex_lock(&ev_mu);
+	if (ev_n < 256) {
+		va_start(ap, fmt);
+		vsnprintf(ev_log[ev_n++], sizeof(ev_log[0]), fmt, ap);
+		va_end(ap);
+	}
+	pthread_mutex_unlock(&ev_mu);
+}
+
+static void ev_print(const char *label)
+{
+	int i;
+	pthread_mutex_lock(&ev_mu);
+	printf("events %s:\n", label);
+	for (i = 0; i < ev_n; i++) printf("  %d. %s\n", i + 1, ev_log[i]);
+	ev_n = 0;
+	pthread_mutex_unlock(&ev_mu);
+	fflush(stdout);
+}
+
+/* "0" or "-30993 (BDB0068 DB_LOCK_DEADLOCK: ...)" in a static buffer per
+ * call site's choice of `buf`. */
+static const char *rcs(char *buf, size_t n, int r)
+{
+	if (r == 0) snprintf(buf, n, "0");
+	else snprintf(buf, n, "%d (%s)", r, db_strerror(r));
+	return buf;
+}
+#define RCS(r) rcs((char[160]){0}, 160, (r))
 #endif

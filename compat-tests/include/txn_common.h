@@ -186,4 +186,20 @@ static const char *rcs(char *buf, size_t n, int r)
 	return buf;
 }
 #define RCS(r) rcs((char[160]){0}, 160, (r))
+
+/* Error-callback capture per thread: while a thread has set errcap to a
+ * buffer, messages libdb reports in that thread are appended there (as
+ * " [message]") instead of being printed, so a case can print them later
+ * in a fixed order. Install with env->set_errcall(env, errcb_cap). */
+static __thread char *errcap;
+static __thread size_t errcap_n;
+static void errcb_cap(const DB_ENV *e, const char *pfx, const char *msg)
+{
+	size_t len;
+	if (errcap == NULL) { errcb(e, pfx, msg); return; }
+	len = strlen(errcap);
+	snprintf(errcap + len, errcap_n - len, " [%s]", msg);
+}
+static void errcap_start(char *buf, size_t n) { buf[0] = 0; errcap = buf; errcap_n = n; }
+static void errcap_stop(void) { errcap = NULL; }
 #endif

@@ -91,8 +91,12 @@ static void after_crash(const char *home)
 		printf("db open -> %s\n", RCS(r));
 		if (r == 0) {
 			if (env->txn_begin(env, NULL, &t, DB_TXN_NOWAIT) == 0) {
-				tget(db, t, "nowait", "committed1", 0);
+				/* Keys the dead transaction wrote, then a
+				 * key it did not touch (refused only because
+				 * libdb locks the whole page). */
+				tget(db, t, "nowait", "overwritten-later", 0);
 				tget(db, t, "nowait", "uncommitted1", 0);
+				tget(db, t, "nowait", "committed1", 0);
 				t->abort(t);
 			}
 		}

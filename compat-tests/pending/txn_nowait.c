@@ -15,8 +15,9 @@
  * DB_LOCK_NOTGRANTED. DB_ENV->lock_get with DB_LOCK_NOWAIT returns
  * DB_LOCK_NOTGRANTED either way.
  * Databases are tiny, so every key of one database sits on the one leaf
- * page: libdb locks btree pages, not keys, and the last section shows that
- * T1's write of k also refuses T2 a different key of the same database. */
+ * page: libdb locks btree pages, not keys. Only the last section depends
+ * on that: T1's write of k refuses T2 a read of m and an insert of z, and
+ * T1's read of k refuses T2 a delete of m (a different key, same page). */
 #include "txn_common.h"
 
 static DB_ENV *env;
@@ -92,7 +93,6 @@ int main(void)
 	texists(db, t2, "t2", "k");
 	cursor_probe(t2, "t2", "k");
 	tput(db, t2, "t2", "k", "t2 over a read lock", 0);
-	tdel(db, t2, "t2", "m");
 	R(t1->commit(t1, 0));
 	tput(db, t2, "t2", "k", "t2 after t1 commit", 0);
 	R(t2->commit(t2, 0));
@@ -229,6 +229,12 @@ int main(void)
 	tget(other, t2, "t2", "o", 0);
 	R(t2->abort(t2));
 	R(t1->abort(t1));
+	R(env->txn_begin(env, NULL, &t1, 0));
+	tget(db, t1, "t1", "k", 0);
+	R(env->txn_begin(env, NULL, &t2, DB_TXN_NOWAIT));
+	tdel(db, t2, "t2", "m");
+	R(t2->abort(t2));
+	R(t1->commit(t1, 0));
 
 	tdump(db, NULL, "data.db");
 	tdump(other, NULL, "other.db");

@@ -21,9 +21,9 @@ enum DBFileMethods {
         }
         h.pointee.stat = { dbp, txn, spp, flags in
             guard let dbp else { return EINVAL }
-            if txn != nil { return Unsupported.report(dbp, "DB->stat in a transaction") }
+            let transaction = TxnHandle.transaction(txn)
             return DBMethods.call(dbp) { db in
-                let s = try db.statistics(flags: flags)
+                let s = try db.statistics(flags: flags, transaction: transaction)
                 let dbenv = UnsafePointer(dbp.pointee.dbenv)
                 guard let raw = DBFileMethods.allocate(MemoryLayout<DB_BTREE_STAT>.size, dbenv: dbenv) else {
                     throw DBError(ENOMEM)
@@ -43,9 +43,9 @@ enum DBFileMethods {
         }
         h.pointee.key_range = { dbp, txn, key, range, flags in
             guard let dbp, let key else { return EINVAL }
-            if txn != nil { return Unsupported.report(dbp, "DB->key_range in a transaction") }
+            let transaction = TxnHandle.transaction(txn)
             return DBMethods.call(dbp) { db in
-                let r = try db.keyRange(key: DBTMemory.bytes(of: key), flags: flags)
+                let r = try db.keyRange(key: DBTMemory.bytes(of: key), flags: flags, transaction: transaction)
                 range?.pointee = DB_KEY_RANGE(less: r.less, equal: r.equal, greater: r.greater)
             }
         }

@@ -55,6 +55,9 @@ enum TxnMethods {
                 row.pid = a.pid
                 row.lsn = DB_LSN(file: a.beginLSN.file, offset: a.beginLSN.offset)
                 row.priority = a.priority
+                withUnsafeMutableBytes(of: &row.name) { dst in
+                    for (j, b) in a.name.utf8.prefix(dst.count - 1).enumerated() { dst[j] = b }
+                }
                 row.status = UInt32(TXN_RUNNING)
                 (ap + i).initialize(to: row)
             }
@@ -73,7 +76,10 @@ enum TxnMethods {
     static func install(_ h: UnsafeMutablePointer<DB_TXN>) {
         h.pointee.commit = { txnp, flags in
             guard let txnp else { return EINVAL }
-            let ret = TxnMethods.run(txnp) { t throws(DBError) in try t.commit(flags: flags) }
+            let dbenv = TxnHandle.dbenv(txnp)
+            let ret = TxnMethods.run(txnp) { t throws(DBError) in
+                if let notice = try t.commit(flags: flags) { _ = ErrorChannel.report(dbenv, notice) }
+            }
             // The handle is gone unless the transaction is still active
             // (a refused argument leaves it usable, as libdb's checks do).
             if TxnHandle.transaction(txnp)?.state != .active { TxnHandle.destroy(txnp) }

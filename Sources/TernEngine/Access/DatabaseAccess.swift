@@ -78,6 +78,23 @@ extension Database {
     /// absent item reads as empty), under the same latch as the write.
     public func put(key: UnsafeRawBufferPointer, data: UnsafeRawBufferPointer, _ request: PutRequest,
                     partial: (offset: Int, length: Int)? = nil, autoCommit: Bool) throws(DBError) {
+        if transactional {
+            // libdb runs the write in an internal transaction, which its
+            // statistics count.
+            do throws(DBError) {
+                try putUnlocked(key: key, data: data, request, partial: partial, autoCommit: autoCommit)
+                environment.noteInternalTransactions(1, committed: true)
+            } catch {
+                environment.noteInternalTransactions(1, committed: false)
+                throw error
+            }
+        } else {
+            try putUnlocked(key: key, data: data, request, partial: partial, autoCommit: autoCommit)
+        }
+    }
+
+    func putUnlocked(key: UnsafeRawBufferPointer, data: UnsafeRawBufferPointer, _ request: PutRequest,
+                     partial: (offset: Int, length: Int)?, autoCommit: Bool) throws(DBError) {
         let o = try openTree("DB->put")
         try requireWritable("DB->put")
         o.latch.lockExclusive()
@@ -139,6 +156,20 @@ extension Database {
 
     /// DB->del: the key and all its duplicates; DB_NOTFOUND if absent.
     public func delete(key: UnsafeRawBufferPointer, autoCommit: Bool) throws(DBError) {
+        if transactional {
+            do throws(DBError) {
+                try deleteUnlocked(key: key, autoCommit: autoCommit)
+                environment.noteInternalTransactions(1, committed: true)
+            } catch {
+                environment.noteInternalTransactions(1, committed: false)
+                throw error
+            }
+        } else {
+            try deleteUnlocked(key: key, autoCommit: autoCommit)
+        }
+    }
+
+    func deleteUnlocked(key: UnsafeRawBufferPointer, autoCommit: Bool) throws(DBError) {
         let o = try openTree("DB->del")
         try requireWritable("DB->del")
         o.latch.lockExclusive()

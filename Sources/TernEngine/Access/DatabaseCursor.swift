@@ -399,6 +399,7 @@ public final class DatabaseCursor {
         try database.requireWritable("DBcursor->put")
         if let txn = transaction {
             try txn.requireActive("DBcursor->put")
+            try txn.requireNoActiveChild()
             let m = try mergedView(forWrite: true)!
             let k: [UInt8]? = key.map { Array($0) }
             if let target = k ?? m.key { try txn.lockForWrite(opened, key: target) }
@@ -494,6 +495,7 @@ public final class DatabaseCursor {
         try database.requireWritable("DBcursor->del")
         if let txn = transaction {
             try txn.requireActive("DBcursor->del")
+            try txn.requireNoActiveChild()
             let m = try mergedView(forWrite: true)!
             if let k = m.key { try txn.lockForWrite(opened, key: k) }
             try m.delete()

@@ -311,8 +311,9 @@ extension Database {
     }
 
     /// DB->stat for a Btree (libdb's __db_stat_pp / __bam_stat).
-    public func statistics(flags: UInt32) throws(DBError) -> BtreeStatistics {
+    public func statistics(flags: UInt32, transaction: Transaction? = nil) throws(DBError) -> BtreeStatistics {
         let o = try openTree("DB->stat")
+        try checkTransaction(transaction)
         let op = flags & ~UInt32(DB_READ_COMMITTED | DB_READ_UNCOMMITTED)
         guard op == 0 || op == UInt32(DB_FAST_STAT) else { throw .illegalFlag("DB->stat") }
         let fast = op == UInt32(DB_FAST_STAT)
@@ -320,18 +321,52 @@ extension Database {
         let save = !fast && !isReadOnly
         if save { o.latch.lockExclusive() } else { o.latch.lockShared() }
         defer { o.latch.unlock() }
-        var s = try o.tree.statistics(fast: fast, saveCounts: save)
+        var s = try o.tree.statistics(fast: fast, saveCounts: save && transaction == nil)
         s.recordPad = UInt32(bitPattern: config.rePad)
+        if let transaction, !fast, transaction.hasWrites(o) {
+            // Counted in the transaction's view (libdb's pages hold its
+            // uncommitted writes; Tern's write sets do).
+            o.latch.unlock()
+            defer { o.latch.lockShared() }
+            let c = MergedCursor(opened: o, txn: transaction)
+            var keys: UInt32 = 0, data: UInt32 = 0
+            var k = try c.nextKey(after: nil)
+            while let key = k {
+                let (stored, items) = try c.items(key)
+                keys += 1
+                data += UInt32(items.reduce(0) { $0 + ($1.deleted ? 0 : 1) })
+                k = try c.nextKey(after: stored)
+            }
+            s.keys = keys
+            s.data = data
+        }
         return s
     }
 
     /// DB->key_range (libdb's __db_key_range_pp): flags must be 0.
-    public func keyRange(key: UnsafeRawBufferPointer, flags: UInt32) throws(DBError) -> KeyRange {
+    public func keyRange(key: UnsafeRawBufferPointer, flags: UInt32,
+                         transaction: Transaction? = nil) throws(DBError) -> KeyRange {
         let o = try openTree("DB->key_range")
         if flags != 0 { throw .illegalFlag("DB->key_range") }
-        o.latch.lockShared()
-        defer { o.latch.unlock() }
-        return try o.tree.keyRange(key)
+        try checkTransaction(transaction)
+        var range: KeyRange
+        do {
+            o.latch.lockShared()
+            defer { o.latch.unlock() }
+            range = try o.tree.keyRange(key)
+        }
+        if let transaction, transaction.hasWrites(o), let e = transaction.entry(o, Array(key)) {
+            // The key's own share follows the transaction's view of it.
+            let live = e.items.contains { !$0.deleted }
+            if live && range.equal == 0 {
+                range.equal = min(range.greater, 0.01)
+                range.greater -= range.equal
+            } else if !live && range.equal != 0 {
+                range.greater += range.equal
+                range.equal = 0
+            }
+        }
+        return range
     }
 
     /// The checks DB->remove and DB->rename make before they consume the
@@ -452,6 +487,9 @@ extension Environment {
                                   hasTransaction: transaction != nil)
         guard let transaction else {
             try Database(environment: self).removeDatabase(file: file, database: database)
+            if isOn(.txn) && (flags & UInt32(DB_AUTO_COMMIT) != 0 || config.flags & UInt32(DB_AUTO_COMMIT) != 0) {
+                noteInternalTransactions(2, committed: true)
+            }
             return
         }
         // In a transaction the file goes at commit (an abort keeps it).
@@ -469,6 +507,9 @@ extension Environment {
                                   hasTransaction: transaction != nil)
         guard let transaction else {
             try Database(environment: self).renameDatabase(file: file, database: database, newName: newName)
+            if isOn(.txn) && (flags & UInt32(DB_AUTO_COMMIT) != 0 || config.flags & UInt32(DB_AUTO_COMMIT) != 0) {
+                noteInternalTransactions(2, committed: true)
+            }
             return
         }
         try transaction.requireActive("DB_ENV->dbrename")

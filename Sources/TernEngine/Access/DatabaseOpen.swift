@@ -72,6 +72,7 @@ extension Database {
         let path: String
         var truncate = has(DB_TRUNCATE)
         var existedBefore = true
+        var createdSubdatabase = false
         if let file {
             path = resolvePath(file, creating: has(DB_CREATE))
             existedBefore = access(path, F_OK) == 0
@@ -154,8 +155,19 @@ extension Database {
                 cacheFile.unpin(meta, dirty: true)
             }
             if let database {
+                if transaction != nil || environment.isOn(.txn), has(DB_CREATE), !has(DB_EXCL) {
+                    // Whether this open creates the named database (an
+                    // aborted transaction then removes it).
+                    do throws(DBError) {
+                        _ = try Btree.open(store: cacheFile, subdatabase: Array(database.utf8), options: options,
+                                           create: false, exclusive: false, fileName: file)
+                    } catch where error.code == ENOENT {
+                        createdSubdatabase = true
+                    }
+                }
                 tree = try Btree.open(store: cacheFile, subdatabase: Array(database.utf8), options: options,
                                       create: has(DB_CREATE), exclusive: has(DB_EXCL), fileName: file)
+                if has(DB_EXCL) { createdSubdatabase = true }
                 // libdb's __db_init_subdb checks a named database's meta
                 // under the database's name.
                 try adoptFileFlags(tree, name: database)
@@ -173,9 +185,15 @@ extension Database {
             throw error
         }
         let latch = try Self.latch(for: cacheFile, in: cache.region)
-        if let transaction, file != nil, !existedBefore {
-            // A file created in a transaction is gone if it aborts.
-            transaction.onAbort.append { unlink(path) }
+        if let transaction, let file {
+            // A file (or named database) created in a transaction is gone
+            // if it aborts.
+            if !existedBefore {
+                transaction.onAbort.append { unlink(path) }
+            } else if createdSubdatabase, let database {
+                let env = environment
+                transaction.onAbort.append { try? Database(environment: env).removeDatabase(file: file, database: database) }
+            }
         }
         if let log = environment.log {
             let registration = FileRegistration(fileID: cacheFile.fileId, path: path, databaseName: database ?? "")
@@ -190,6 +208,14 @@ extension Database {
         // libdb's DB_AM_TXN: opened in a transaction or with auto-commit
         // (asked for, or the environment's default).
         transactional = transaction != nil || requested & UInt32(DB_AUTO_COMMIT) != 0 || envAutoCommit
+        // libdb opens in internal transactions (a parent and, when it
+        // creates, a child), which its statistics count.
+        let created = file == nil || !existedBefore || createdSubdatabase
+        if transaction != nil {
+            if created { environment.noteInternalTransactions(1, committed: true) }
+        } else if transactional {
+            environment.noteInternalTransactions(created ? 2 : 1, committed: true)
+        }
         markOpened()
         environment.openDatabases[ObjectIdentifier(self)] = self
         return notices

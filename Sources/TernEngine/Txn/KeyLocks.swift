@@ -1,6 +1,7 @@
 // Key locks for transactions (DESIGN.md, "Isolation is by locks"): filled in
 // when the lock table lands; until then a transaction takes no locks.
 extension Transaction {
+    static func unresolvedDeadlock() -> DBError { .invalid("BDB0102 previous transaction deadlock return not resolved") }
     func lockForRead(_ opened: OpenedDatabase, key: [UInt8]) throws(DBError) {}
     func lockEndOfTree(_ opened: OpenedDatabase) throws(DBError) {}
     var locksReads: Bool { false }

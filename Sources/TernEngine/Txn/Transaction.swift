@@ -32,7 +32,9 @@ public final class Transaction {
     public let id: UInt32
     public let parent: Transaction?
     public internal(set) var state: State = .active
-    public var name: String?
+    public var name: String? {
+        didSet { environment.transactionTableStorage?.setName(slot: slot, name ?? "") }
+    }
     /// DB_TXN_NOWAIT (or the environment's default): conflicts return
     /// DB_LOCK_NOTGRANTED at once.
     public var noWait: Bool
@@ -92,6 +94,11 @@ public final class Transaction {
     /// The chain from this transaction up to its top-level ancestor.
     var chain: UnfoldSequence<Transaction, (Transaction?, Bool)> {
         sequence(first: self) { $0.parent }
+    }
+
+    /// libdb refuses writes through a parent while a child is active.
+    func requireNoActiveChild() throws(DBError) {
+        if !children.isEmpty { throw DBError(EPERM, "BDB4538 Child transaction is active") }
     }
 
     func requireActive(_ method: String) throws(DBError) {
@@ -174,4 +181,6 @@ struct TransactionLocks {
     var keyLocks: [TreeIdentity: Int] = [:]
     /// Intention locks taken per database (true: write intention).
     var intentions: [TreeIdentity: Bool] = [:]
+    /// A lock request returned DB_LOCK_DEADLOCK: only abort is allowed.
+    var deadlocked = false
 }

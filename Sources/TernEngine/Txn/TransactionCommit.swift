@@ -64,17 +64,36 @@ extension Environment {
 extension Transaction {
     /// DB_TXN->commit. The handle is finished whatever this returns (libdb
     /// frees it), except for the checks before anything is done.
-    public func commit(flags: UInt32) throws(DBError) {
+    /// libdb reports a bad flag but commits anyway (synchronously): the
+    /// report is returned for the caller's error channel.
+    @discardableResult
+    public func commit(flags requested: UInt32) throws(DBError) -> DBError? {
         let method = "DB_TXN->commit"
+        var flags = requested
+        var notice: DBError?
         let allowed = UInt32(DB_TXN_NOSYNC | DB_TXN_SYNC | DB_TXN_WRITE_NOSYNC)
-        if flags & ~allowed != 0 { throw .illegalFlag(method) }
-        if flags & UInt32(DB_TXN_NOSYNC) != 0 && flags & UInt32(DB_TXN_SYNC) != 0 {
-            throw .illegalFlagCombination(method)
+        if flags & ~allowed != 0 {
+            notice = .illegalFlag(method)
+            flags = UInt32(DB_TXN_SYNC)
+        } else if flags & UInt32(DB_TXN_NOSYNC) != 0 && flags & UInt32(DB_TXN_SYNC) != 0 {
+            notice = .illegalFlagCombination(method)
+            flags = UInt32(DB_TXN_SYNC)
         }
+        try commitChecked(flags: flags)
+        return notice
+    }
+
+    private func commitChecked(flags: UInt32) throws(DBError) {
+        let method = "DB_TXN->commit"
         try requireActive(method)
-        if cursorCount != 0 { throw .invalid("BDB4531 transaction has active cursors") }
-        // libdb commits unresolved children first.
-        for child in children.values { try child.commit(flags: 0) }
+        if locking.deadlocked {
+            // libdb refuses, and the transaction is aborted.
+            try? abort()
+            throw Self.unresolvedDeadlock()
+        }
+        // libdb commits unresolved children first (and closes the
+        // transaction's cursors: Tern's fail once it has ended).
+        for child in children.values { try child.commitChecked(flags: 0) }
         if let parent {
             for (id, ws) in writeSets {
                 let mine = parent.writeSets[id] ?? WriteSet(opened: ws.opened)

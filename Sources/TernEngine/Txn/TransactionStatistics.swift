@@ -57,6 +57,15 @@ extension Environment {
     }
 }
 
+extension Environment {
+    /// Counts transactions libdb would have run internally (see
+    /// TransactionTable.noteInternal).
+    func noteInternalTransactions(_ count: Int, committed: Bool) {
+        guard isOn(.txn), let table = try? transactionTable() else { return }
+        table.noteInternal(count, committed: committed)
+    }
+}
+
 extension Transaction {
     /// DB_TXN->set_timeout: DB_SET_TXN_TIMEOUT or DB_SET_LOCK_TIMEOUT, in
     /// microseconds.

@@ -9,9 +9,11 @@
 //   72   nbegins u64, 80 ncommits u64, 88 naborts u64
 //   96   nactive u32, 100 maxnactive u32
 //   104  lastCheckpoint file u32, offset u32; 112 timeCheckpoint u64
-//   128  rows: slotCount x 32 bytes:
+//   128  rows: slotCount x 96 bytes:
 //        id u32 (0: free), parent u32, pid u32, status u32,
-//        begin LSN file u32, offset u32, priority u32, reserved u32
+//        begin LSN file u32, offset u32, priority u32 (0 until
+//        set_priority, as libdb's table shows), reserved u32,
+//        name: 52 bytes, NUL-terminated (DB_TXN->set_name, at most 51)
 //
 // Locking rule: every field is read and written with the area's mutex held.
 // A row is written by the process whose transaction it describes; a crashed
@@ -22,7 +24,8 @@ import Glibc
 public final class TransactionTable: @unchecked Sendable {
     static let minimumID: UInt32 = 0x8000_0000
     static let headerSize = 128
-    static let rowSize = 32
+    static let rowSize = 96
+    static let nameSize = 52
 
     let region: Region
     let base: UnsafeMutableRawPointer
@@ -73,7 +76,8 @@ public final class TransactionTable: @unchecked Sendable {
             r.setU32(12, 1)
             r.setU32(16, beginLSN.file)
             r.setU32(20, beginLSN.offset)
-            r.setU32(24, 100)
+            r.setU32(24, 0)
+            Region.zeroFill(r + 32, count: Self.nameSize)
             base.setU64(72, base.u64(72) + 1)
             let active = base.u32(96) + 1
             base.setU32(96, active)
@@ -101,6 +105,31 @@ public final class TransactionTable: @unchecked Sendable {
         row(slot).setU32(24, priority)
     }
 
+    func setName(slot: Int, _ name: String) {
+        region.lock(mutex)
+        defer { mutex.unlock() }
+        let r = row(slot) + 32
+        Region.zeroFill(r, count: Self.nameSize)
+        for (i, b) in name.utf8.prefix(Self.nameSize - 1).enumerated() { r.storeBytes(of: b, toByteOffset: i, as: UInt8.self) }
+    }
+
+    /// Transactions libdb runs internally for an operation without one (an
+    /// auto-commit write: 1; DB->open creating a file: a parent and a
+    /// child, so `nested` 2 at once): counted as begun and committed (or
+    /// aborted), as libdb's statistics count them.
+    func noteInternal(_ count: Int, committed: Bool) {
+        region.lock(mutex)
+        defer { mutex.unlock() }
+        base.setU64(72, base.u64(72) + UInt64(count))
+        let off = committed ? 80 : 88
+        base.setU64(off, base.u64(off) + UInt64(count))
+        let peak = base.u32(96) + UInt32(count)
+        if peak > base.u32(100) { base.setU32(100, peak) }
+        var id = base.u32(64) &+ UInt32(count)
+        if id < Self.minimumID { id = Self.minimumID &+ UInt32(count) &- 1 }
+        base.setU32(64, id)
+    }
+
     func noteCheckpoint(_ lsn: LSN, time: Int) {
         region.lock(mutex)
         defer { mutex.unlock() }
@@ -116,6 +145,7 @@ public final class TransactionTable: @unchecked Sendable {
         public var pid: pid_t
         public var beginLSN: LSN
         public var priority: UInt32
+        public var name: String
     }
 
     public struct Statistics: Sendable {
@@ -149,8 +179,11 @@ public final class TransactionTable: @unchecked Sendable {
         s.regionSize = Self.headerSize + slotCount * Self.rowSize
         for i in 0..<slotCount where row(i).u32(0) != 0 {
             let r = row(i)
+            let name = String(decoding: UnsafeRawBufferPointer(start: r + 32, count: Self.nameSize).prefix { $0 != 0 },
+                              as: UTF8.self)
             s.active.append(ActiveRow(id: r.u32(0), parent: r.u32(4), pid: pid_t(bitPattern: r.u32(8)),
-                                      beginLSN: LSN(file: r.u32(16), offset: r.u32(20)), priority: r.u32(24)))
+                                      beginLSN: LSN(file: r.u32(16), offset: r.u32(20)), priority: r.u32(24),
+                                      name: name))
         }
         if clear {
             base.setU64(72, 0); base.setU64(80, 0); base.setU64(88, 0)

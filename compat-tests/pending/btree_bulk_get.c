@@ -1,3 +1,6 @@
+/* Pending: the whole btree_txn_env case including its bulk gets
+ * (DB_MULTIPLE_KEY), which Tern does not build yet; btree_txn_env.c in
+ * compat-tests/cases is this case without them. */
 /* Btree operations inside transactions that btree_env.c and
  * btree_bad_input.c do not cover: record numbers (DB_RECNUM) seeing the
  * transaction's own inserts and deletes and renumbering back on abort;

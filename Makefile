@@ -12,7 +12,8 @@ SWIFT ?= swift
 SWIFT_LIB_FLAGS := -c release --product tern --scratch-path $(SCRATCH) -Xswiftc -static-stdlib \
 	-Xlinker --version-script=$(CURDIR)/tern.map -Xlinker -soname=libdb-5.3.so
 
-.PHONY: all lib generate check swift-test compat abi-check dropin-test multiprocess-test demo bench install clean
+.PHONY: all lib generate check swift-test compat abi-check dropin-test multiprocess-test demo bench \
+	crash-test concurrency-test install clean
 
 all: lib $(BUILD)/include/db.h $(BUILD)/lib/pkgconfig/tern.pc
 
@@ -54,6 +55,26 @@ multiprocess-test: all
 
 demo: all
 	@TERN_BUILD=$(BUILD) bash demo/demo.sh
+
+# Transaction tests (not part of check until Tern has transactions). One
+# binary each, built with `cc -ldb` against /usr/include/db.h, run against
+# Tern (build/lib first on LD_LIBRARY_PATH; the run checks Tern was loaded)
+# or, with CRASH_LIB=system / CONCURRENCY_LIB=system (or TEST_LIB=system for
+# both), against the system libdb:
+#   make crash-test [ROUNDS=1000] [CRASH_LIB=system]   SIGKILL + DB_RECOVER rounds
+#   make concurrency-test [CONCURRENCY_LIB=system]     8 threads moving money
+ROUNDS ?= 50
+TEST_LIB ?= tern
+CRASH_LIB ?= $(TEST_LIB)
+CONCURRENCY_LIB ?= $(TEST_LIB)
+# $(call test_env,LIB): the environment that makes the loader pick LIB.
+test_env = $(if $(filter system libdb,$(1)),LD_LIBRARY_PATH= TEST_EXPECT=libdb,LD_LIBRARY_PATH=$(BUILD)/lib TEST_EXPECT=tern)
+
+crash-test: $(if $(filter system libdb,$(CRASH_LIB)),,all)
+	TERN_BUILD=$(BUILD) $(call test_env,$(CRASH_LIB)) bash tests/crash/run.sh $(ROUNDS)
+
+concurrency-test: $(if $(filter system libdb,$(CONCURRENCY_LIB)),,all)
+	TERN_BUILD=$(BUILD) $(call test_env,$(CONCURRENCY_LIB)) bash tests/concurrency/run.sh
 
 # Benchmarks, Tern vs the system libdb (not part of check): `make bench
 # BENCH_N=200000` for a quick run (default N=1000000, BENCH_RUNS=3).

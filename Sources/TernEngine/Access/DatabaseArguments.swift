@@ -57,7 +57,9 @@ extension Database {
     var lockingOn: Bool { environment.isOn(.lock) }
     /// libdb's CDB_LOCKING.
     var cdbLocking: Bool { environment.phase == .opened && environment.openFlags & UInt32(DB_INIT_CDB) != 0 }
-    var isThreaded: Bool { openFlags & UInt32(DB_THREAD) != 0 }
+    /// DB_THREAD on the handle, or on its environment (libdb makes every
+    /// handle of a DB_THREAD environment free-threaded).
+    var isThreaded: Bool { (openFlags | environment.openFlags) & UInt32(DB_THREAD) != 0 }
     /// The tree's flags once open (an existing file's, whatever set_flags
     /// said), the configuration's before.
     var hasRecordNumbers: Bool { opened?.tree.recnum ?? config.flags.contains(.recnum) }

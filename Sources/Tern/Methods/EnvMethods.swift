@@ -10,6 +10,7 @@ enum EnvMethods {
         EnvConfigMethods.install(h)
         EnvDatabaseMethods.install(h)
         EnvSubsystemMethods.install(h)
+        LockMethods.install(h)
         HandleSlot.box(h).environment.messageHandler = { text in ErrorChannel.message(UnsafePointer(h), text) }
         // open validates and applies configuration only; see EnvOpen.swift.
         h.pointee.open = { dbenv, home, flags, mode in

@@ -38,6 +38,8 @@ public final class Environment {
     public internal(set) var region: Region?
     public internal(set) var cache: PageCache?
     public internal(set) var log: Log?
+    /// The region's lock table (DB_INIT_LOCK, or DB_INIT_CDB).
+    public internal(set) var lockTable: LockTable?
     /// Databases opened in this environment and not yet closed; environment
     /// close closes them, as libdb's does.
     var openDatabases: [ObjectIdentifier: Database] = [:]

@@ -97,6 +97,50 @@ import Testing
         #expect(try threeCycle(DB_LOCK_YOUNGEST, priority: (1, 50)) == ([0, D, 0], 1))
     }
 
+    @Test func randomTransactionsAlwaysFinish() throws {
+        // Threads lock random objects in random order, as transactions;
+        // a deadlock victim releases everything and retries. Every
+        // transaction finishes, and the table ends empty.
+        let t = try makeLockTable { $0.lockDetect = UInt32(DB_LOCK_DEFAULT) }
+        let committed = LockCell(0), victims = LockCell(0), errors = LockCell(0)
+        let threads = (0..<6).map { i in
+            LockThread {
+                var rng = SeededRandom(seed: UInt64(i + 1))
+                var txn = LockerID(0x8000_0000 + i * 10_000)
+                for _ in 0..<200 {
+                    let names = (0..<3).map { _ in "o\(Int.random(in: 0..<8, using: &rng))" }
+                    var done = false
+                    while !done {
+                        txn += 1
+                        do throws(DBError) {
+                            try t.registerTransaction(txn, parent: nil)
+                            for (k, name) in names.enumerated() {
+                                _ = try t.lock(txn, name, k == 2 ? .write : .read)
+                                sched_yield()
+                                _ = try t.lock(txn, name, .write)
+                            }
+                            done = true
+                        } catch where error.code == DB_LOCK_DEADLOCK {
+                            victims.update { $0 += 1 }
+                        } catch {
+                            errors.update { $0 += 1 }
+                            done = true
+                        }
+                        t.releaseAll(txn)
+                        try? t.freeLocker(txn)
+                    }
+                    committed.update { $0 += 1 }
+                }
+            }
+        }
+        for th in threads { th.join() }
+        #expect(errors.value == 0)
+        #expect(committed.value == 6 * 200)
+        let s = t.statistics(clear: false)
+        #expect(s.nlocks == 0 && s.nobjects == 0 && s.nlockers == 0)
+        #expect(s.ndeadlocks == UInt64(victims.value))
+    }
+
     @Test func noCycleNoVictim() throws {
         let t = try makeLockTable()
         let a = try t.newLocker(), b = try t.newLocker()

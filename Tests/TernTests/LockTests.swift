@@ -175,7 +175,7 @@ import Testing
         try t.registerTransaction(other, parent: nil)
         _ = try t.lock(parent, "x", .write)
         // Descendants never wait for their ancestors' locks.
-        #expect(t.code(child, "x", .write, noWait: true) == 0)
+        let childX = try t.lock(child, "x", .write, noWait: true)
         #expect(t.code(grandchild, "x", .read, noWait: true) == 0)
         #expect(t.code(other, "x", .read, noWait: true) == DB_LOCK_NOTGRANTED)
         // But an ancestor waits for its descendants' (libdb's rule).
@@ -189,6 +189,9 @@ import Testing
         t.transfer(from: child, to: parent)
         try t.freeLocker(child)
         #expect(t.heldCount(parent) == 3)   // x write (merged), x read, y write
+        // The child's handle to the merged lock is stale.
+        #expect(lockError { try t.unlock(childX) }?.code == EINVAL)
+        #expect(t.statistics(clear: false).nlocks == 3)
         #expect(t.code(parent, "y", .read, noWait: true) == 0)
         #expect(t.code(other, "y", .read, noWait: true) == DB_LOCK_NOTGRANTED)
         t.releaseAll(parent)

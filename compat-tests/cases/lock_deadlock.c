@@ -84,13 +84,24 @@ static void openenv_detect(u_int32_t detect)
 	R(env->open(env, NULL, DB_CREATE | DB_PRIVATE | DB_INIT_LOCK | DB_THREAD, 0));
 }
 
+static void msgcb(const DB_ENV *e, const char *m)
+{
+	(void)e;
+	printf("  msg: %s\n", m);
+}
+
 /* a holds X, b holds Y; a waits for Y, then b asks for X. */
-static void two_cycle(u_int32_t detect, int older_asks_last)
+static void two_cycle(u_int32_t detect, int older_asks_last, int verbose)
 {
 	u_int32_t a, b;
 	struct req qa, qb;
-	printf("two lockers, detect %u%s:\n", detect, older_asks_last ? ", the older asks last" : "");
+	printf("two lockers, detect %u%s%s:\n", detect, older_asks_last ? ", the older asks last" : "",
+	    verbose ? ", DB_VERB_DEADLOCK" : "");
 	openenv_detect(detect);
+	if (verbose) {
+		env->set_msgcall(env, msgcb);
+		R(env->set_verbose(env, DB_VERB_DEADLOCK, 1));
+	}
 	R(env->lock_id(env, &a)); R(env->lock_id(env, &b));
 	hold(a, "X", DB_LOCK_WRITE);
 	hold(b, "Y", DB_LOCK_WRITE);
@@ -217,10 +228,11 @@ static void timeouts(void)
 int main(void)
 {
 	setvbuf(stdout, NULL, _IONBF, 0);
-	two_cycle(DB_LOCK_DEFAULT, 0);
-	two_cycle(DB_LOCK_DEFAULT, 1);
-	two_cycle(DB_LOCK_OLDEST, 1);
-	two_cycle(DB_LOCK_YOUNGEST, 0);
+	two_cycle(DB_LOCK_DEFAULT, 0, 0);
+	two_cycle(DB_LOCK_DEFAULT, 1, 0);
+	two_cycle(DB_LOCK_OLDEST, 1, 0);
+	two_cycle(DB_LOCK_YOUNGEST, 0, 0);
+	two_cycle(DB_LOCK_MAXLOCKS, 0, 1);
 	three_cycle(DB_LOCK_DEFAULT, -1, 0);
 	three_cycle(DB_LOCK_RANDOM, -1, 0);
 	three_cycle(DB_LOCK_OLDEST, -1, 0);

@@ -304,7 +304,7 @@ extension LockTable {
     func putInternal(_ lp: UInt32, _ flags: PutFlags) {
         if ld(lp, LR.list) == LR.onNone {
             // Released by locker or object already; only the record is left.
-            if flags.contains(.free) { freeLock(lp, unlink: false, free: true) }
+            if flags.contains(.free) && status(lp) != LockStatus.free { freeLock(lp, unlink: false, free: true) }
             return
         }
         bump(.nreleases, flags.contains(.doAll) ? UInt64(ld(lp, LR.refcount)) : 1)
@@ -342,6 +342,9 @@ extension LockTable {
             }
         }
         if free {
+            // A new generation: a handle to the old lock is stale now,
+            // however the record was released (put, inherit, abort).
+            st(lp, LR.generation, ld(lp, LR.generation) &+ 1)
             setStatus(lp, LockStatus.free)
             st(lp, LR.list, LR.onNone)
             pushFree(.lock, lp)

@@ -36,7 +36,8 @@ enum DBDataMethods {
                 }
                 if let transaction {
                     ret = try db.get(request, key: DBTMemory.bytes(of: key), data: DBTMemory.bytes(of: data),
-                                     txn: transaction, rmw: flags & UInt32(DB_RMW) != 0, deliver)
+                                     txn: transaction, rmw: flags & UInt32(DB_RMW) != 0,
+                                     readCommitted: flags & UInt32(DB_READ_COMMITTED) != 0, deliver)
                 } else {
                     ret = try db.get(request, key: DBTMemory.bytes(of: key), data: DBTMemory.bytes(of: data), deliver)
                 }

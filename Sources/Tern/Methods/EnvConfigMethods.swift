@@ -178,8 +178,10 @@ enum EnvConfigMethods {
                 modes?.pointee = v.modes
             }
         }
-        h.pointee.set_lk_priority = { e, _, _ in EnvConfigMethods.run(e) { env throws(DBError) in try env.requireLockerTable() } }
-        h.pointee.get_lk_priority = { e, _, _ in EnvConfigMethods.run(e) { env throws(DBError) in try env.requireLockerTable() } }
+        h.pointee.set_lk_priority = { e, id, p in EnvConfigMethods.run(e) { env throws(DBError) in try env.setLockPriority(locker: id, priority: p) } }
+        h.pointee.get_lk_priority = { e, id, out in
+            EnvConfigMethods.run(e) { env throws(DBError) in out?.pointee = try env.getLockPriority(locker: id) }
+        }
         h.pointee.set_timeout = { e, t, which in EnvConfigMethods.run(e) { env throws(DBError) in try env.setTimeout(t, which: which) } }
         h.pointee.get_timeout = { e, out, which in
             EnvConfigMethods.run(e) { env throws(DBError) in out?.pointee = try env.getTimeout(which) }

@@ -11,6 +11,7 @@ enum EnvMethods {
         EnvDatabaseMethods.install(h)
         EnvSubsystemMethods.install(h)
         TxnMethods.installEnv(h)
+        LockMethods.install(h)
         HandleSlot.box(h).environment.messageHandler = { text in ErrorChannel.message(UnsafePointer(h), text) }
         // open validates and applies configuration only; see EnvOpen.swift.
         h.pointee.open = { dbenv, home, flags, mode in

@@ -8,13 +8,17 @@ import Glibc
 extension Database {
     /// DB->get in a transaction; `body` as in the non-transactional get.
     public func get<R>(_ request: GetRequest, key: UnsafeRawBufferPointer, data: UnsafeRawBufferPointer,
-                       txn: Transaction, rmw: Bool,
+                       txn: Transaction, rmw: Bool, readCommitted: Bool = false,
                        _ body: (BtreeValue?, BtreeValue) throws(DBError) -> R) throws(DBError) -> R {
         let o = try openTree("DB->get")
         try checkTransaction(txn)
         try txn.requireActive("DB->get")
         let keyBytes = Array(key)
-        if rmw { try txn.lockForWrite(o, key: keyBytes) } else { try txn.lockForRead(o, key: keyBytes) }
+        if rmw {
+            try txn.lockForWrite(o, key: keyBytes)
+        } else {
+            try txn.lockForRead(o, key: keyBytes, readCommitted: readCommitted)
+        }
         guard txn.hasWrites(o) else {
             return try get(request, key: key, data: data, body)
         }

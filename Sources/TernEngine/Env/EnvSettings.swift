@@ -360,6 +360,11 @@ extension Environment {
         }
         if isOn(.lock) {
             // The lock region keeps the first mode it is given.
+            if let lockTable {
+                try lockTable.setDetectPolicy(mode)
+                config.lockDetect = lockTable.detectPolicy
+                return
+            }
             let current = config.lockDetect
             if current != UInt32(DB_LOCK_NORUN) && mode != UInt32(DB_LOCK_DEFAULT) && current != mode {
                 throw .invalid("BDB2044 DB_ENV->set_lk_detect: incompatible deadlock detector mode")
@@ -371,6 +376,7 @@ extension Environment {
     }
     public func getLockDetect() throws(DBError) -> UInt32 {
         try requireConfigured("DB_ENV->get_lk_detect", .lock)
+        if isOn(.lock), let lockTable { return lockTable.detectPolicy }
         return config.lockDetect
     }
 
@@ -416,13 +422,6 @@ extension Environment {
         return (config.lockConflicts, config.lockModes)
     }
 
-    /// set_lk_priority / get_lk_priority act on a locker in the lock region:
-    /// without one libdb answers EINVAL and says nothing.
-    public func requireLockerTable() throws(DBError) {
-        guard isOn(.lock) else { throw DBError(EINVAL) }
-        throw .notSupported("DB_ENV->set_lk_priority")
-    }
-
     public func setTimeout(_ timeout: UInt32, which: UInt32) throws(DBError) {
         if which == UInt32(DB_SET_REG_TIMEOUT) {
             config.registerTimeout = timeout
@@ -434,11 +433,20 @@ extension Environment {
         case UInt32(DB_SET_TXN_TIMEOUT): config.txnTimeout = timeout
         default: throw .illegalFlag("DB_ENV->set_timeout")
         }
+        // After open the lock region holds the environment's timeouts.
+        if isOn(.lock) { lockTable?.setDefaultTimeout(timeout, which: which) }
     }
 
     public func getTimeout(_ which: UInt32) throws(DBError) -> UInt32 {
         if which == UInt32(DB_SET_REG_TIMEOUT) { return config.registerTimeout }
         try requireConfigured("DB_ENV->get_env_timeout", .lock)
+        if isOn(.lock), let lockTable {
+            switch which {
+            case UInt32(DB_SET_LOCK_TIMEOUT): return lockTable.timeouts.lock
+            case UInt32(DB_SET_TXN_TIMEOUT): return lockTable.timeouts.txn
+            default: break
+            }
+        }
         switch which {
         case UInt32(DB_SET_LOCK_TIMEOUT): return config.lockTimeout
         case UInt32(DB_SET_TXN_TIMEOUT): return config.txnTimeout

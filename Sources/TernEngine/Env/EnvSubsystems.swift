@@ -4,7 +4,8 @@
 //   DB_PRIVATE, sized at creation from the configuration (as libdb sizes
 //   its regions at open);
 // - the page cache in it (DB_INIT_MPOOL);
-// - the log (DB_INIT_LOG, implied by DB_INIT_TXN), in the home or lg_dir.
+// - the log (DB_INIT_LOG, implied by DB_INIT_TXN), in the home or lg_dir;
+// - the lock table in the region (DB_INIT_LOCK, implied by DB_INIT_CDB).
 //
 // Joining: the region records its creator's DB_INIT_* flags, and a process
 // joining it adds them to its own (libdb's __env_open: "we may be joining an
@@ -50,10 +51,14 @@ extension Environment {
         }
         var newCache: PageCache?
         var newLog: Log?
+        var newLocks: LockTable?
         do throws(DBError) {
             if isRequested(.mpool) {
                 let cacheBytes = Int(config.cacheGBytes) * Int(EnvironmentConfig.gigabyte) + Int(config.cacheBytes)
                 newCache = try PageCache(region: newRegion, cacheBytes: cacheBytes, spillDirectory: dir)
+            }
+            if isRequested(.lock) {
+                newLocks = try attachLockTable(newRegion)
             }
             if isRequested(.log) {
                 // The log buffer and tail are still process-local (see
@@ -79,6 +84,19 @@ extension Environment {
         region = newRegion
         cache = newCache
         log = newLog
+        lockTable = newLocks
+    }
+
+    /// The region's lock table (created or joined; LockTable.attach), with
+    /// libdb's DB_VERB_DEADLOCK messages routed to the message channel.
+    private func attachLockTable(_ region: Region) throws(DBError) -> LockTable {
+        let table = try LockTable.attach(region: region, config: config,
+                                         concurrentDataStore: openFlags & UInt32(DB_INIT_CDB) != 0)
+        table.deadlockMessages = { [weak self] text in
+            guard let self, self.config.verbose & UInt32(DB_VERB_DEADLOCK) != 0 else { return }
+            self.messageHandler?(text)
+        }
+        return table
     }
 
     /// A joiner takes the subsystems the environment was created with, in
@@ -119,6 +137,7 @@ extension Environment {
         region?.close()
         log = nil
         cache = nil
+        lockTable = nil
         region = nil
         return failure
     }

@@ -42,6 +42,8 @@ public final class Environment {
     /// (TransactionCommit.swift) under `transactionTableLock`.
     var transactionTableStorage: TransactionTable?
     let transactionTableLock = LocalLock()
+    /// The region's lock table (DB_INIT_LOCK, or DB_INIT_CDB).
+    public internal(set) var lockTable: LockTable?
     /// Databases opened in this environment and not yet closed; environment
     /// close closes them, as libdb's does.
     var openDatabases: [ObjectIdentifier: Database] = [:]

@@ -87,10 +87,11 @@ public final class Region: @unchecked Sendable {
     }
 
     /// The region size an environment configuration asks for (cache
-    /// gbytes+bytes, summed over ncache).
+    /// gbytes+bytes, summed over ncache), with room for the lock table the
+    /// configuration describes.
     public static func size(for config: EnvironmentConfig, otherAreas: Int = 1 << 20) -> Int {
         let cache = Int(config.cacheGBytes) * Int(EnvironmentConfig.gigabyte) + Int(config.cacheBytes)
-        return size(cacheBytes: cache, otherAreas: otherAreas)
+        return size(cacheBytes: cache, otherAreas: otherAreas + LockTable.areaSize(for: config))
     }
 
     // MARK: open

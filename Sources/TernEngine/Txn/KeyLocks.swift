@@ -1,17 +1,224 @@
-// Key locks for transactions (DESIGN.md, "Isolation is by locks"): filled in
-// when the lock table lands; until then a transaction takes no locks.
+// Key locks for transactions (DESIGN.md, "Isolation is by locks in the
+// shared lock table").
+//
+// Objects (bytes in the lock table), per database (its file id and meta
+// page, so every handle and process names the same object):
+//   key lock      0x01 fileID metaPage key     shared to read, exclusive to write
+//   end of tree   0x02 fileID metaPage         the "next key" past the last key
+//   database      0x03 fileID metaPage         intention modes, and the
+//                                              escalated or positional lock
+//
+// Degree 3 without phantoms (next-key locking): a reader locks every key it
+// returns, the key it looked up even when absent, and, when a scan runs off
+// the end, the end-of-tree object. An insert locks its key and the key after
+// it (or the end-of-tree object) exclusively, so it waits for any reader that
+// saw the gap it fills. Deletes and updates lock just their key (a reader
+// that saw it holds it).
+//
+// Every read or write first holds an intention lock on the database (IREAD /
+// IWRITE), so a whole-database lock (escalation past `escalationThreshold`
+// key locks, or the write lock positional databases take at their first
+// write: unsorted duplicates and DB_RECNUM, whose positions are not keys)
+// conflicts exactly with the transactions using the database.
+//
+// Locks are taken before the file's tree latch, never while holding it: a
+// waiter must not block other transactions' reads and commits.
+//
+// Locking rule: a Transaction's bookkeeping here (`locking`) is touched only
+// by the thread using the transaction; the lock table has its own mutex.
+import CBerkeleyDB
+
 extension Transaction {
-    static func unresolvedDeadlock() -> DBError { .invalid("BDB0102 previous transaction deadlock return not resolved") }
-    func lockForRead(_ opened: OpenedDatabase, key: [UInt8]) throws(DBError) {}
-    func lockEndOfTree(_ opened: OpenedDatabase) throws(DBError) {}
-    var locksReads: Bool { false }
-    func lockForWrite(_ opened: OpenedDatabase, key: [UInt8]) throws(DBError) {}
-    func releaseLocks() {}
-    func registerLocker() throws(DBError) {}
-    func transferLocks(to parent: Transaction) {}
-    func setLockPriority(_ value: UInt32) {}
-    func applyLockTimeouts() {}
+    /// Key locks per database before the transaction escalates to a
+    /// database lock.
+    static let escalationThreshold = 250
+
+    enum LockObject {
+        case key([UInt8])
+        case endOfTree
+        case database
+    }
+
+    static func lockObject(_ opened: OpenedDatabase, _ object: LockObject) -> [UInt8] {
+        var bytes: [UInt8] = []
+        let key: [UInt8]
+        switch object {
+        case .key(let k): bytes.append(1); key = k
+        case .endOfTree: bytes.append(2); key = []
+        case .database: bytes.append(3); key = []
+        }
+        bytes.reserveCapacity(9 + key.count)
+        withUnsafeBytes(of: opened.logFileID.littleEndian) { bytes.append(contentsOf: $0) }
+        withUnsafeBytes(of: opened.tree.metaPage.littleEndian) { bytes.append(contentsOf: $0) }
+        bytes.append(contentsOf: key)
+        return bytes
+    }
+
+    var lockTable: LockTable? { environment.lockTable }
+
+    /// Whether this transaction's reads take locks (DB_READ_UNCOMMITTED
+    /// reads, and environments without locking, take none).
+    var locksReads: Bool { lockTable != nil && !readUncommitted }
+
+    /// One lock request for this transaction, with libdb's outcomes: a
+    /// NOWAIT conflict is DB_LOCK_DEADLOCK unless the environment has
+    /// DB_TIME_NOTGRANTED (the transaction stays usable); a deadlock victim
+    /// must abort (BDB0102 on later calls).
+    @discardableResult
+    func acquire(_ table: LockTable, _ object: [UInt8], _ mode: LockMode) throws(DBError) -> LockHandle {
+        if locking.deadlocked { throw Self.unresolvedDeadlock() }
+        do {
+            return try object.withUnsafeBytes { (raw) -> Result<LockHandle, DBError> in
+                Result { () throws(DBError) -> LockHandle in try table.lock(id, object: raw, mode: mode, noWait: noWait) }
+            }.get()
+        } catch {
+            if error.code == DB_LOCK_NOTGRANTED
+                && environment.config.flags & UInt32(DB_TIME_NOTGRANTED) == 0 {
+                throw DBError(DB_LOCK_DEADLOCK)
+            }
+            if error.code == DB_LOCK_DEADLOCK { locking.deadlocked = true }
+            throw error
+        }
+    }
+
+    static func unresolvedDeadlock() -> DBError {
+        .invalid("BDB0102 previous transaction deadlock return not resolved")
+    }
+
+    func identity(_ opened: OpenedDatabase) -> TreeIdentity {
+        TreeIdentity(fileID: opened.logFileID, metaPage: opened.tree.metaPage)
+    }
+
+    /// The intention lock (and, for positional databases, the database
+    /// write lock) that precedes key locks; false when a database lock
+    /// already covers every key.
+    private func prepare(_ table: LockTable, _ opened: OpenedDatabase, write: Bool) throws(DBError) -> Bool {
+        let id = identity(opened)
+        let family = chain.map { $0 }
+        if family.contains(where: { $0.locking.databaseLocks[id] == true }) { return false }
+        if !write, family.contains(where: { $0.locking.databaseLocks[id] != nil }) { return false }
+        let held = family.compactMap { $0.locking.intentions[id] }
+        if held.isEmpty || (write && !held.contains(true)) {
+            _ = try acquire(table, Self.lockObject(opened, .database), write ? .iwrite : .iread)
+            locking.intentions[id] = write || (locking.intentions[id] ?? false)
+        }
+        let tree = opened.tree
+        if write && (tree.tokens || tree.recnum) {
+            try lockDatabase(opened, write: true)
+            return false
+        }
+        return true
+    }
+
+    /// A read of `key` (found or not) in this transaction. Under
+    /// DB_READ_COMMITTED (the transaction's, or the operation's
+    /// `readCommitted`) the lock is released at once: the read still waits
+    /// for a writer of the key to finish, as libdb's degree 2 does, but
+    /// holds nothing afterwards.
+    func lockForRead(_ opened: OpenedDatabase, key: [UInt8], readCommitted: Bool = false) throws(DBError) {
+        guard let table = lockTable, !readUncommitted else { return }
+        if locking.deadlocked { throw Self.unresolvedDeadlock() }
+        guard try prepare(table, opened, write: false) else { return }
+        let handle = try acquire(table, Self.lockObject(opened, .key(key)), .read)
+        if readCommitted || self.readCommitted {
+            try table.unlock(handle)
+        } else {
+            try counted(opened)
+        }
+    }
+
+    /// The end of the tree, reached by a scan (the gap after the last key).
+    func lockEndOfTree(_ opened: OpenedDatabase) throws(DBError) {
+        guard let table = lockTable, !readUncommitted else { return }
+        guard try prepare(table, opened, write: false) else { return }
+        let handle = try acquire(table, Self.lockObject(opened, .endOfTree), .read)
+        if readCommitted { try table.unlock(handle) }
+    }
+
+    /// A write of `key`: its lock, and when the key is new to the tree the
+    /// next key's (or the end of tree's), so readers of the gap block it.
+    func lockForWrite(_ opened: OpenedDatabase, key: [UInt8]) throws(DBError) {
+        if locking.deadlocked { throw Self.unresolvedDeadlock() }
+        guard let table = lockTable else { return }
+        guard try prepare(table, opened, write: true) else { return }
+        _ = try acquire(table, Self.lockObject(opened, .key(key)), .write)
+        let next = try Self.treeNeighbour(opened, after: key)
+        if let next {
+            if !next.present {
+                _ = try acquire(table, Self.lockObject(opened, next.key.map { .key($0) } ?? .endOfTree), .write)
+            }
+        }
+        try counted(opened)
+    }
+
+    /// Whether `key` is in the tree, and if not the key after it (nil key:
+    /// the end of the tree). Read under the shared latch.
+    static func treeNeighbour(_ opened: OpenedDatabase, after key: [UInt8]) throws(DBError) -> (present: Bool, key: [UInt8]?)? {
+        opened.latch.lockShared()
+        defer { opened.latch.unlock() }
+        let c = opened.tree.cursor()
+        let found: [UInt8]
+        do { found = try c.get(.setRange, key: key).key } catch where error.code == DB_NOTFOUND {
+            return (false, nil)
+        }
+        let same = found.withUnsafeBytes { f in key.withUnsafeBytes { k in opened.tree.cmpKeys(f, k) } } == 0
+        return same ? (true, found) : (false, found)
+    }
+
+    /// Counts a key lock and escalates past the threshold.
+    private func counted(_ opened: OpenedDatabase) throws(DBError) {
+        let id = identity(opened)
+        let n = (locking.keyLocks[id] ?? 0) + 1
+        locking.keyLocks[id] = n
+        if n > Self.escalationThreshold {
+            try lockDatabase(opened, write: locking.intentions[id] ?? false)
+        }
+    }
+
+    /// A whole-database lock (escalation, positional writes, truncate).
+    func lockDatabase(_ opened: OpenedDatabase, write: Bool) throws(DBError) {
+        guard let table = lockTable else { return }
+        let id = identity(opened)
+        if let held = locking.databaseLocks[id], held || !write { return }
+        _ = try acquire(table, Self.lockObject(opened, .database), write ? .write : .read)
+        locking.databaseLocks[id] = write
+    }
+
+    // MARK: Locker lifetime
+
+    func registerLocker() throws(DBError) {
+        guard let table = lockTable else { return }
+        try table.registerTransaction(id, parent: parent?.id)
+        let cfg = environment.config
+        table.setTimeouts(id, lockTimeout: cfg.lockTimeout == 0 ? nil : cfg.lockTimeout,
+                          txnTimeout: cfg.txnTimeout == 0 ? nil : cfg.txnTimeout)
+    }
+
+    func releaseLocks() {
+        guard let table = lockTable else { return }
+        table.releaseAll(id)
+        try? table.freeLocker(id)
+    }
+
+    func transferLocks(to parent: Transaction) {
+        for (id, write) in locking.databaseLocks {
+            parent.locking.databaseLocks[id] = write || (parent.locking.databaseLocks[id] ?? false)
+        }
+        for (id, write) in locking.intentions {
+            parent.locking.intentions[id] = write || (parent.locking.intentions[id] ?? false)
+        }
+        for (id, n) in locking.keyLocks { parent.locking.keyLocks[id, default: 0] += n }
+        guard let table = lockTable else { return }
+        table.transfer(from: id, to: parent.id)
+        try? table.freeLocker(id)
+    }
+
+    func setLockPriority(_ value: UInt32) {
+        lockTable?.setPriority(id, value)
+    }
+
+    func applyLockTimeouts() {
+        lockTable?.setTimeouts(id, lockTimeout: lockTimeout, txnTimeout: txnTimeout)
+    }
 }
-extension Transaction {
-    func lockDatabase(_ opened: OpenedDatabase, write: Bool) throws(DBError) {}
-}
+

@@ -49,6 +49,15 @@ enum DBFileMethods {
                 range?.pointee = DB_KEY_RANGE(less: r.less, equal: r.equal, greater: r.greater)
             }
         }
+        h.pointee.verify = { dbp, file, database, outfile, flags in
+            guard let dbp else { return EINVAL }
+            let ret = DBMethods.call(dbp) { db in
+                try db.verify(file: file.map { String(cString: $0) }, database: database.map { String(cString: $0) },
+                              flags: flags)
+            }
+            DBHandle.destroy(dbp)
+            return ret
+        }
         h.pointee.remove = { dbp, file, database, flags in
             guard let dbp else { return EINVAL }
             let pre = DBMethods.call(dbp) { db in try db.checkFileCall("DB->remove", flags: flags) }

@@ -377,6 +377,31 @@ extension Database {
         if flags & ~UInt32(DB_NOSYNC) != 0 { throw .illegalFlag(method) }
     }
 
+    /// DB->verify (libdb's __db_verify_pp) on an unopened handle, which the
+    /// caller then destroys: every invariant of every tree in the file
+    /// (BtreeVerify.swift). A broken file is DB_VERIFY_BAD with what broke;
+    /// DB_SALVAGE (dumping what can be read) is not built.
+    public func verify(file: String?, database: String?, flags: UInt32) throws(DBError) {
+        let method = "DB->verify"
+        if phase != .created { throw .illegalAfterOpen(method) }
+        let allowed = UInt32(DB_AGGRESSIVE | DB_NOORDERCHK | DB_ORDERCHKONLY | DB_PRINTABLE | DB_SALVAGE)
+        if flags & ~allowed != 0 { throw .illegalFlag(method) }
+        if flags & UInt32(DB_SALVAGE) != 0 { throw .notSupported("DB->verify with DB_SALVAGE") }
+        guard let file else { throw .invalid("BDB0529 Verification of in-memory databases is not supported") }
+        let path = resolvePath(file, creating: false)
+        guard access(path, F_OK) == 0 else {
+            let e = errno
+            throw DBError(e, "\(path): \(String(cString: strerror(e)))")
+        }
+        do {
+            try withFile(path: path, name: file) { (store) throws(DBError) in
+                _ = try Btree.verifyFile(store: store)
+            }
+        } catch where error.code != ENOENT && error.code != ENOMEM {
+            throw DBError(DB_VERIFY_BAD, error.message ?? "BDB0532 DB->verify: \(file): DB_VERIFY_BAD: Database verification failed")
+        }
+    }
+
     /// DB->remove after checkFileCall; the caller then destroys the handle.
     public func remove(file: String?, database: String?) throws(DBError) {
         try removeDatabase(file: file, database: database)

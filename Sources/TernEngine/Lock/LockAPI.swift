@@ -343,6 +343,11 @@ extension LockTable {
         if which == UInt32(DB_SET_TXN_TIMEOUT) { setHeader(LH.txnTimeout, timeout) }
     }
 
+    /// The matrix in the region (fixed at creation: no mutex needed).
+    public var conflictsPointer: UnsafePointer<UInt8> {
+        UnsafePointer((base + conflictsAt).assumingMemoryBound(to: UInt8.self))
+    }
+
     /// The conflict matrix (row = held mode, column = wanted).
     public var conflictMatrix: (modes: Int, matrix: [UInt8]) {
         let n = Int(nmodes)

@@ -105,6 +105,24 @@ extension LockTable {
         try put(&raw)
     }
 
+    /// libdb's __lock_downgrade: the lock changes to a weaker `mode` in
+    /// place (WRITE to WAS_WRITE for dirty readers, WRITE to IWRITE for
+    /// CDB) and waiters it no longer blocks are granted.
+    public func downgrade(_ handle: LockHandle, to mode: LockMode) throws(DBError) -> LockHandle {
+        lock()
+        defer { unlock() }
+        let lp = handle.offset
+        guard isLockRecord(UInt64(lp)), ld(lp, LR.generation) == handle.generation else {
+            throw .invalid("lock_downgrade: Lock is no longer valid")
+        }
+        let k = ld(lp, LR.holder)
+        if LockMode.isWrite(ld(lp, LR.mode)) && !mode.isWrite { st(k, KR.nwrites, ld(k, KR.nwrites) &- 1) }
+        st(lp, LR.mode, mode.rawValue)
+        bump(.ndowngrade)
+        promote(ld(lp, LR.object))
+        return LockHandle(offset: lp, generation: handle.generation, mode: mode)
+    }
+
     /// Transaction end: every lock of `locker` is released (DB_LOCK_PUT_ALL)
     /// and the waiters they blocked are woken.
     public func releaseAll(_ locker: LockerID) {

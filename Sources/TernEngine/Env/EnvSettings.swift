@@ -576,6 +576,7 @@ extension Environment {
     public func setVerbose(_ which: UInt32, on: Bool) throws(DBError) {
         guard Self.verboseFlags.contains(which) else { throw DBError(EINVAL) }
         if on { config.verbose |= which } else { config.verbose &= ~which }
+        lockTable?.verboseDeadlock = config.verbose & UInt32(DB_VERB_DEADLOCK) != 0
     }
     public func getVerbose(_ which: UInt32) throws(DBError) -> Bool {
         guard Self.verboseFlags.contains(which) else { throw DBError(EINVAL) }

@@ -234,6 +234,7 @@ extension LockTable {
                        locks: inout [RawLock]) -> (failed: Int, error: DBError)? {
         var flags = initialFlags
         var failure: (Int, DBError)?
+        var detectAfterPut = false
         lock()
         let k = findLocker(locker)
         for (i, op) in ops.enumerated() {
@@ -261,7 +262,7 @@ extension LockTable {
                 case .put(let handle):
                     var raw = handle
                     defer { locks[i] = raw }
-                    _ = try putHandle(&raw)
+                    if try putHandle(&raw) { detectAfterPut = true }
                 case .putAll:
                     if let k { putAll(k, readOnly: false) }
                 case .putRead:
@@ -287,7 +288,9 @@ extension LockTable {
                 break
             }
         }
-        let run = failure == nil && wantsDetection, policy = header(LH.detect)
+        // libdb: a successful vector, or any put in it, runs the detector
+        // when a pass is due.
+        let run = detectAfterPut || (failure == nil && wantsDetection), policy = header(LH.detect)
         unlock()
         if run { detectDeadlocks(policy) }
         return failure

@@ -56,6 +56,20 @@ import Testing
         #expect(t.statistics(clear: false).nreleases == 3)
     }
 
+    @Test func downgradeLetsDirtyReadersIn() throws {
+        let t = try makeLockTable()
+        let a = try t.newLocker(), b = try t.newLocker()
+        let w = try t.lock(a, "x", .write)
+        #expect(t.code(b, "x", .readUncommitted, noWait: true) == DB_LOCK_NOTGRANTED)
+        let ww = try t.downgrade(w, to: .wasWrite)
+        #expect(ww.mode == .wasWrite)
+        #expect(t.code(b, "x", .readUncommitted, noWait: true) == 0)
+        #expect(t.code(b, "x", .read, noWait: true) == DB_LOCK_NOTGRANTED)
+        #expect(t.statistics(clear: false).ndowngrade == 1)
+        try t.unlock(ww)
+        #expect(lockError { _ = try t.downgrade(ww, to: .read) }?.code == EINVAL)
+    }
+
     @Test func upgradeWaitsForOtherReaders() throws {
         let t = try makeLockTable()
         let a = try t.newLocker(), b = try t.newLocker(), c = try t.newLocker()

@@ -81,7 +81,7 @@ int main(void)
 	u_int32_t a = 0, b = 0, c = 0, p;
 	DB_LOCK la, la2, lb, lc, stale;
 	DBT x = obj("x"), y = obj("y"), z = obj("zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz");
-	int r, rej;
+	int r, rej, i;
 
 	setvbuf(stdout, NULL, _IONBF, 0);
 	unopened();
@@ -90,6 +90,15 @@ int main(void)
 	R(e->set_lk_partitions(e, 1));
 	R(e->open(e, NULL, DB_CREATE | DB_PRIVATE | DB_INIT_LOCK, 0));
 	stats(e, "fresh");
+	{
+		const u_int8_t *m = NULL; int n = 0, i; u_int32_t v = 0;
+		R(e->get_lk_conflicts(e, &m, &n));
+		printf("  conflicts %s %d:", m == NULL ? "NULL" : "set", n);
+		for (i = 0; m != NULL && i < n * n; i++) printf("%s%d", i % n ? "" : " ", m[i]);
+		printf("\n");
+		R(e->get_lk_tablesize(e, &v)); printf("  tablesize %u\n", v);
+		R(e->get_lk_max_locks(e, &v)); printf("  max locks %u\n", v);
+	}
 	R(e->lock_id(e, &a)); R(e->lock_id(e, &b)); R(e->lock_id(e, &c));
 	printf("ids %u %u %u\n", a, b, c);
 
@@ -197,6 +206,37 @@ int main(void)
 	R(e->set_timeout(e, 5000, DB_SET_LOCK_TIMEOUT));
 	R(e->set_timeout(e, 7000, DB_SET_TXN_TIMEOUT));
 	stats(e, "timeouts");
+	R(e->close(e, 0));
+
+	/* DB_INIT_CDB's matrix. */
+	e = mkenv();
+	R(e->open(e, NULL, DB_CREATE | DB_PRIVATE | DB_INIT_CDB | DB_INIT_MPOOL, 0));
+	{
+		const u_int8_t *m = NULL; int n = 0, i;
+		R(e->get_lk_conflicts(e, &m, &n));
+		printf("  cdb conflicts %s %d:", m == NULL ? "NULL" : "set", n);
+		for (i = 0; m != NULL && i < n * n; i++) printf("%s%d", i % n ? "" : " ", m[i]);
+		printf("\n");
+	}
+	R(e->close(e, 0));
+
+	/* A matrix of its own, with a tenth mode. */
+	e = mkenv();
+	{
+		u_int8_t m[100]; DB_LOCK l1, l2; DBT q = obj("q"); u_int32_t a1, a2;
+		for (i = 0; i < 100; i++) m[i] = (i / 10 == 9 && i % 10 == 9) || i / 10 == 1 && i % 10 == 9;
+		R(e->set_lk_conflicts(e, m, 10));
+		R(e->open(e, NULL, DB_CREATE | DB_PRIVATE | DB_INIT_LOCK, 0));
+		R(e->lock_id(e, &a1)); R(e->lock_id(e, &a2));
+		R(e->lock_get(e, a1, 0, &q, (db_lockmode_t)9, &l1));
+		printf("  mode %d\n", (int)l1.mode);
+		R(e->lock_get(e, a2, DB_LOCK_NOWAIT, &q, (db_lockmode_t)9, &l2));
+		R(e->lock_get(e, a2, DB_LOCK_NOWAIT, &q, DB_LOCK_WRITE, &l2));
+		R(e->lock_get(e, a2, DB_LOCK_NOWAIT, &q, (db_lockmode_t)10, &l2));
+		R(e->lock_put(e, &l1));
+		R(e->lock_get(e, a1, 0, &q, DB_LOCK_READ, &l1));
+		R(e->lock_get(e, a2, DB_LOCK_NOWAIT, &q, (db_lockmode_t)9, &l2));
+	}
 	R(e->close(e, 0));
 	return 0;
 }

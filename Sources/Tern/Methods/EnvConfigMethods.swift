@@ -174,7 +174,7 @@ enum EnvConfigMethods {
         h.pointee.get_lk_conflicts = { e, out, modes in
             EnvConfigMethods.run(e) { env throws(DBError) in
                 let v = try env.getLockConflicts()
-                out?.pointee = v.matrix == nil ? nil : UnsafePointer(e!.pointee.lk_conflicts)
+                out?.pointee = env.lockConflictsInRegion ?? (v.matrix == nil ? nil : UnsafePointer(e!.pointee.lk_conflicts))
                 modes?.pointee = v.modes
             }
         }

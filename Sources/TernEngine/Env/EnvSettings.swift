@@ -408,7 +408,9 @@ extension Environment {
         try requireNotOpened("DB_ENV->set_lk_tablesize"); config.lockTableSize = v
     }
     public func getLockTableSize() throws(DBError) -> UInt32 {
-        try requireConfigured("DB_ENV->get_lk_tablesize", .lock); return config.lockTableSize
+        try requireConfigured("DB_ENV->get_lk_tablesize", .lock)
+        if isOn(.lock), let lockTable { return lockTable.objectTableSize }
+        return config.lockTableSize
     }
 
     /// set_lk_conflicts copies a modes x modes matrix.
@@ -419,7 +421,18 @@ extension Environment {
     }
     public func getLockConflicts() throws(DBError) -> (matrix: [UInt8]?, modes: Int32) {
         try requireConfigured("DB_ENV->get_lk_conflicts", .lock)
+        if isOn(.lock), let lockTable {
+            let m = lockTable.conflictMatrix
+            return (m.matrix, Int32(m.modes))
+        }
         return (config.lockConflicts, config.lockModes)
+    }
+
+    /// After open, get_lk_conflicts hands out the lock region's matrix
+    /// (valid until close), as libdb's does.
+    public var lockConflictsInRegion: UnsafePointer<UInt8>? {
+        guard isOn(.lock), let lockTable else { return nil }
+        return lockTable.conflictsPointer
     }
 
     public func setTimeout(_ timeout: UInt32, which: UInt32) throws(DBError) {
@@ -563,6 +576,7 @@ extension Environment {
     public func setVerbose(_ which: UInt32, on: Bool) throws(DBError) {
         guard Self.verboseFlags.contains(which) else { throw DBError(EINVAL) }
         if on { config.verbose |= which } else { config.verbose &= ~which }
+        lockTable?.verboseDeadlock = config.verbose & UInt32(DB_VERB_DEADLOCK) != 0
     }
     public func getVerbose(_ which: UInt32) throws(DBError) -> Bool {
         guard Self.verboseFlags.contains(which) else { throw DBError(EINVAL) }

@@ -455,6 +455,7 @@ extension Environment {
         let separator = String(repeating: "=", count: 50)
         let sub = flags & UInt32(DB_STAT_ALL | DB_STAT_CLEAR)
         if isOn(.log) { lines.append(separator); lines += try logLines(flags: sub) }
+        if isOn(.lock), let lockTable { lines.append(separator); lines += lockLines(lockTable, flags: sub) }
         if isOn(.mpool) { lines.append(separator); lines += try memoryPoolLines(flags: sub) }
         return lines
     }

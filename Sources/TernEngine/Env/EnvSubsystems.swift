@@ -92,10 +92,10 @@ extension Environment {
     private func attachLockTable(_ region: Region) throws(DBError) -> LockTable {
         let table = try LockTable.attach(region: region, config: config,
                                          concurrentDataStore: openFlags & UInt32(DB_INIT_CDB) != 0)
-        table.deadlockMessages = { [weak self] text in
-            guard let self, self.config.verbose & UInt32(DB_VERB_DEADLOCK) != 0 else { return }
-            self.messageHandler?(text)
-        }
+        // The handler, not the environment: a weak reference would give the
+        // environment a side table and slow every retain of it.
+        table.deadlockMessages = messageHandler
+        table.verboseDeadlock = config.verbose & UInt32(DB_VERB_DEADLOCK) != 0
         return table
     }
 

@@ -105,6 +105,24 @@ extension LockTable {
         try put(&raw)
     }
 
+    /// libdb's __lock_downgrade: the lock changes to a weaker `mode` in
+    /// place (WRITE to WAS_WRITE for dirty readers, WRITE to IWRITE for
+    /// CDB) and waiters it no longer blocks are granted.
+    public func downgrade(_ handle: LockHandle, to mode: LockMode) throws(DBError) -> LockHandle {
+        lock()
+        defer { unlock() }
+        let lp = handle.offset
+        guard isLockRecord(UInt64(lp)), ld(lp, LR.generation) == handle.generation else {
+            throw .invalid("lock_downgrade: Lock is no longer valid")
+        }
+        let k = ld(lp, LR.holder)
+        if LockMode.isWrite(ld(lp, LR.mode)) && !mode.isWrite { st(k, KR.nwrites, ld(k, KR.nwrites) &- 1) }
+        st(lp, LR.mode, mode.rawValue)
+        bump(.ndowngrade)
+        promote(ld(lp, LR.object))
+        return LockHandle(offset: lp, generation: handle.generation, mode: mode)
+    }
+
     /// Transaction end: every lock of `locker` is released (DB_LOCK_PUT_ALL)
     /// and the waiters they blocked are woken.
     public func releaseAll(_ locker: LockerID) {
@@ -216,6 +234,7 @@ extension LockTable {
                        locks: inout [RawLock]) -> (failed: Int, error: DBError)? {
         var flags = initialFlags
         var failure: (Int, DBError)?
+        var detectAfterPut = false
         lock()
         let k = findLocker(locker)
         for (i, op) in ops.enumerated() {
@@ -243,7 +262,7 @@ extension LockTable {
                 case .put(let handle):
                     var raw = handle
                     defer { locks[i] = raw }
-                    _ = try putHandle(&raw)
+                    if try putHandle(&raw) { detectAfterPut = true }
                 case .putAll:
                     if let k { putAll(k, readOnly: false) }
                 case .putRead:
@@ -269,7 +288,9 @@ extension LockTable {
                 break
             }
         }
-        let run = failure == nil && wantsDetection, policy = header(LH.detect)
+        // libdb: a successful vector, or any put in it, runs the detector
+        // when a pass is due.
+        let run = detectAfterPut || (failure == nil && wantsDetection), policy = header(LH.detect)
         unlock()
         if run { detectDeadlocks(policy) }
         return failure
@@ -341,6 +362,11 @@ extension LockTable {
         defer { unlock() }
         if which == UInt32(DB_SET_LOCK_TIMEOUT) { setHeader(LH.lockTimeout, timeout) }
         if which == UInt32(DB_SET_TXN_TIMEOUT) { setHeader(LH.txnTimeout, timeout) }
+    }
+
+    /// The matrix in the region (fixed at creation: no mutex needed).
+    public var conflictsPointer: UnsafePointer<UInt8> {
+        UnsafePointer((base + conflictsAt).assumingMemoryBound(to: UInt8.self))
     }
 
     /// The conflict matrix (row = held mode, column = wanted).

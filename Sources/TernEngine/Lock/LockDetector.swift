@@ -292,7 +292,7 @@ extension LockTable {
     }
 
     /// Whether verbose deadlock messages are wanted (a sink is installed).
-    private var wantsMessages: Bool { deadlockMessages != nil }
+    private var wantsMessages: Bool { verboseDeadlock && deadlockMessages != nil }
 
     private func countFor(_ policy: UInt32, _ k: UInt32) -> UInt32 {
         switch Int32(bitPattern: policy) {

@@ -37,9 +37,11 @@ public final class LockTable: @unchecked Sendable {
     let lockerPoolAt: Int, lockerCapacity: UInt32
 
     /// Receives libdb's DB_VERB_DEADLOCK messages ("BDB2051 %lu lockers",
-    /// "BDB2050 Aborting locker %lx") when set; called without the table
-    /// mutex held. Process-local.
+    /// "BDB2050 Aborting locker %lx") while `verboseDeadlock` is on; called
+    /// without the table mutex held. Process-local, set by the owning
+    /// environment (set_verbose).
     public var deadlockMessages: ((String) -> Void)?
+    public var verboseDeadlock = false
 
     private init(region: Region, area: RegionOffset, size: Int) {
         self.region = region

@@ -295,7 +295,7 @@ public final class DatabaseCursor {
 
     public func get<R>(_ op: BtreeGetOp, key: UnsafeRawBufferPointer?, data: UnsafeRawBufferPointer?,
                        _ body: (BtreeValue, BtreeValue) throws(DBError) -> R) throws(DBError) -> R {
-        if let txn = transaction, txn.locksReads {
+        if let txn = transaction, txn.locksReads, !txn.readsCovered(opened) {
             let hit = try lockedGet(txn, op, key: key.map { Array($0) }, data: data.map { Array($0) })
             return try Self.deliver(hit, opened.tree, body)
         }
@@ -335,7 +335,11 @@ public final class DatabaseCursor {
         let originMerged = merged?.copy()
         var locked: [[UInt8]] = []
         var lockedEnd = false
+        let log = database.environment.log
         while true {
+            // No commit between the read and the lock (the log did not
+            // move): the read stands, no second read is needed.
+            let before = log?.nextLSN
             let hit = try read()
             if let hit, locked.contains(hit.key) { return hit }
             if hit == nil && (lockedEnd || !op.runsForward) { throw DBError(DB_NOTFOUND) }
@@ -345,6 +349,10 @@ public final class DatabaseCursor {
             } else {
                 try txn.lockEndOfTree(opened)
                 lockedEnd = true
+            }
+            if let before, log?.nextLSN == before {
+                guard let hit else { throw DBError(DB_NOTFOUND) }
+                return hit
             }
             cursor.restore(from: originTree)
             merged = originMerged?.copy()

@@ -127,6 +127,14 @@ extension Transaction {
         }
     }
 
+    /// Whether a database lock this family holds already covers reads of
+    /// the database (so reads need no key locks).
+    func readsCovered(_ opened: OpenedDatabase) -> Bool {
+        let id = identity(opened)
+        for t in chain where t.locking.databaseLocks[id] != nil { return true }
+        return false
+    }
+
     /// The end of the tree, reached by a scan (the gap after the last key).
     func lockEndOfTree(_ opened: OpenedDatabase) throws(DBError) {
         guard let table = lockTable, !readUncommitted else { return }
@@ -188,10 +196,9 @@ extension Transaction {
 
     func registerLocker() throws(DBError) {
         guard let table = lockTable else { return }
+        // Joins the parent's family and takes its priority and timeouts (or
+        // the environment's), as libdb's txn_begin.
         try table.registerTransaction(id, parent: parent?.id)
-        let cfg = environment.config
-        table.setTimeouts(id, lockTimeout: cfg.lockTimeout == 0 ? nil : cfg.lockTimeout,
-                          txnTimeout: cfg.txnTimeout == 0 ? nil : cfg.txnTimeout)
     }
 
     func releaseLocks() {

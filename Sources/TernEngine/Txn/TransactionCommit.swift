@@ -196,6 +196,16 @@ extension Transaction {
         let file = ws.opened.logFileID
         try ws.forEach { (key, entry) throws(DBError) in
             let live = entry.live
+            if !tree.hasDups {
+                let old: [UInt8]?
+                do throws(DBError) { old = try tree.get(key) } catch where error.code == DB_NOTFOUND { old = nil }
+                if live.isEmpty {
+                    if let old { ops.append(.init(kind: .delete, fileID: file, key: key, data: [], before: old)) }
+                } else {
+                    ops.append(.init(kind: .put, fileID: file, key: key, data: live[0], before: old))
+                }
+                return
+            }
             let base = Database.duplicates(of: key, in: tree)
             if !tree.hasDups {
                 if live.isEmpty {

@@ -24,6 +24,10 @@ public final class Database {
     public var openFlags: UInt32 = 0
     /// Opened inside a transaction (DB->get_transactional).
     public var transactional = false
+    /// The locker of this handle's non-transactional writes
+    /// (DatabaseLocking.swift), made at the first under `lockerLock`.
+    var writeLocker: LockerID?
+    let lockerLock = LocalLock()
     /// The open file and tree; nil before open and after close
     /// (DatabaseOpen.swift).
     var opened: OpenedDatabase?

@@ -97,6 +97,14 @@ extension Database {
                      partial: (offset: Int, length: Int)?, autoCommit: Bool) throws(DBError) {
         let o = try openTree("DB->put")
         try requireWritable("DB->put")
+        try withWriteLocks(o, key: key, insert: true) { () throws(DBError) in
+            try putLocked(o, key: key, data: data, request, partial: partial, autoCommit: autoCommit)
+        }
+    }
+
+    private func putLocked(_ o: OpenedDatabase, key: UnsafeRawBufferPointer, data: UnsafeRawBufferPointer,
+                           _ request: PutRequest, partial: (offset: Int, length: Int)?,
+                           autoCommit: Bool) throws(DBError) {
         o.latch.lockExclusive()
         defer { o.latch.unlock() }
         if let partial {
@@ -172,6 +180,12 @@ extension Database {
     func deleteUnlocked(key: UnsafeRawBufferPointer, autoCommit: Bool) throws(DBError) {
         let o = try openTree("DB->del")
         try requireWritable("DB->del")
+        try withWriteLocks(o, key: key, insert: false) { () throws(DBError) in
+            try deleteLocked(o, key: key, autoCommit: autoCommit)
+        }
+    }
+
+    private func deleteLocked(_ o: OpenedDatabase, key: UnsafeRawBufferPointer, autoCommit: Bool) throws(DBError) {
         o.latch.lockExclusive()
         defer { o.latch.unlock() }
         guard let log = environment.log else {

@@ -87,7 +87,17 @@ final class MergedCursor {
 
     /// The tree's items of `k` (tokens 0, 1, ...) and its stored spelling.
     func treeItems(_ k: [UInt8]) throws(DBError) -> (key: [UInt8], items: [WriteItem]) {
-        try treeRead { (c) throws(DBError) -> (key: [UInt8], items: [WriteItem]) in
+        if !tree.hasDups && tree.keyCompare == nil {
+            // One item at most, under the key exactly as given.
+            opened.latch.lockShared()
+            defer { opened.latch.unlock() }
+            do throws(DBError) {
+                return (k, [WriteItem(data: try tree.get(k), token: 0, deleted: false)])
+            } catch where error.code == DB_NOTFOUND {
+                return (k, [])
+            }
+        }
+        return try treeRead { (c) throws(DBError) -> (key: [UInt8], items: [WriteItem]) in
             var items: [WriteItem] = []
             var item: (key: [UInt8], data: [UInt8])?
             do throws(DBError) { item = try c.get(.set, key: k) } catch where error.code == DB_NOTFOUND { item = nil }
@@ -314,6 +324,12 @@ final class MergedCursor {
                                   : "BDB0696 Duplicate data items are not supported with sorted data")
                 }
                 items[i].data = d
+                token = items[i].token
+            } else if let i = items.firstIndex(where: { $0.deleted && probe.cmpData($0.data, d) == 0 }) {
+                // libdb reuses a deleted equal item: cursors standing on it
+                // see it again (__bamc_put / __bam_iitem).
+                items[i].data = d
+                items[i].deleted = false
                 token = items[i].token
             } else {
                 token = txn.newToken()

@@ -35,3 +35,12 @@ extension Environment {
             : envFlags & UInt32(DB_TXN_WRITE_NOSYNC) != 0 ? .writeNoSync : .sync
     }
 }
+
+extension Environment {
+    /// A commit that reached the log but not (wholly) the pages: this
+    /// environment, and every process in its region, must run recovery.
+    func panic(because error: DBError) {
+        panicked = true
+        region?.setPanic()
+    }
+}

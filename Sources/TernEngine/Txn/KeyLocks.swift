@@ -94,11 +94,18 @@ extension Transaction {
     /// already covers every key.
     private func prepare(_ table: LockTable, _ opened: OpenedDatabase, write: Bool) throws(DBError) -> Bool {
         let id = identity(opened)
-        let family = chain.map { $0 }
-        if family.contains(where: { $0.locking.databaseLocks[id] == true }) { return false }
-        if !write, family.contains(where: { $0.locking.databaseLocks[id] != nil }) { return false }
-        let held = family.compactMap { $0.locking.intentions[id] }
-        if held.isEmpty || (write && !held.contains(true)) {
+        // The common case first: this transaction's own bookkeeping.
+        if let db = locking.databaseLocks[id], db || !write { return false }
+        if let held = locking.intentions[id], held || !write {
+            return true
+        }
+        var covered = false, intended = false
+        for t in chain {
+            if let db = t.locking.databaseLocks[id], db || !write { covered = true; break }
+            if let held = t.locking.intentions[id], held || !write { intended = true }
+        }
+        if covered { return false }
+        if !intended {
             _ = try acquire(table, Self.lockObject(opened, .database), write ? .iwrite : .iread)
             locking.intentions[id] = write || (locking.intentions[id] ?? false)
         }

@@ -183,7 +183,15 @@ extension Transaction {
         }
         let lsn = try env.commitSection { () throws(DBError) -> LSN in
             let lsn = try env.appendCommit(CommitRecord(transactionID: id, operations: ops), to: log)
-            for (op, tree) in zip(ops, applyTo) { try Database.apply(op, to: tree) }
+            do throws(DBError) {
+                for (op, tree) in zip(ops, applyTo) { try Database.apply(op, to: tree) }
+            } catch {
+                // The record is in the log but only part of it reached the
+                // pages: the environment can't go on without recovery
+                // (which applies the whole record), as libdb panics.
+                env.panic(because: error)
+                throw DBError(DB_RUNRECOVERY, "BDB0061 PANIC: \(error.message ?? String(cString: db_strerror(error.code)))")
+            }
             return lsn
         }
         try log.commit(lsn, mode: commitMode(flags))

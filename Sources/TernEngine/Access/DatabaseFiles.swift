@@ -269,9 +269,8 @@ extension Btree {
 extension Database {
     /// After a structural change: the file on disk holds it (see the header).
     func persist(_ file: CacheFile) throws(DBError) {
-        if let log = environment.log {
-            try log.flush(sync: true)
-            try file.checkpoint()
+        if environment.log != nil {
+            try environment.checkpointFile(file.fileId)
         } else {
             try file.sync()
         }
@@ -285,7 +284,7 @@ extension Database {
         try requireWritable("DB->truncate")
         o.latch.lockExclusive()
         defer { o.latch.unlock() }
-        let count = try o.tree.truncate()
+        let count = try environment.commitSection { () throws(DBError) -> UInt32 in try o.tree.truncate() }
         if environment.log != nil { try persist(o.file) }
         return count
     }
@@ -300,7 +299,10 @@ extension Database {
         let save = !fast && !isReadOnly
         if save { o.latch.lockExclusive() } else { o.latch.lockShared() }
         defer { o.latch.unlock() }
-        var s = try o.tree.statistics(fast: fast, saveCounts: save)
+        // Saving the counts writes the meta page: a commit section.
+        var s = save ? try environment.commitSection { () throws(DBError) -> BtreeStatistics in
+            try o.tree.statistics(fast: fast, saveCounts: true)
+        } : try o.tree.statistics(fast: fast, saveCounts: false)
         s.recordPad = UInt32(bitPattern: config.rePad)
         return s
     }
@@ -399,7 +401,7 @@ extension Database {
             let latch = try Self.latch(for: file, in: cache.region)
             latch.lockExclusive()
             defer { latch.unlock() }
-            try body(file)
+            try environment.commitSection { () throws(DBError) in try body(file) }
             try persist(file)
         } catch {
             failure = error

@@ -38,6 +38,25 @@ public final class Environment {
     public internal(set) var region: Region?
     public internal(set) var cache: PageCache?
     public internal(set) var log: Log?
+    /// The region's commit gate and checkpoint state (Txn/CommitGate.swift),
+    /// present when the log is. Set at open, read-only until close.
+    public internal(set) var commitGate: CommitGate?
+    /// The file registrations this handle has logged (Txn/FileRegistry.swift).
+    let fileRegistry = FileRegistry()
+    /// This handle's DB_REGISTER slot (Env/EnvRegistry.swift), between open
+    /// and close.
+    var registrySlot: EnvironmentRegistry?
+    /// Messages libdb writes to the error channel on the way to open's
+    /// result (a panicked region seen while registering, say), reported by
+    /// the C layer before the error itself. Emptied by `takeOpenNotices`.
+    var openNotices: [String] = []
+    /// What the last DB_RECOVER / DB_RECOVER_FATAL open did (tests,
+    /// verbose output).
+    public internal(set) var recoveryReport: RecoveryReport?
+    public func takeOpenNotices() -> [String] {
+        defer { openNotices = [] }
+        return openNotices
+    }
     /// Databases opened in this environment and not yet closed; environment
     /// close closes them, as libdb's does.
     var openDatabases: [ObjectIdentifier: Database] = [:]

@@ -117,8 +117,12 @@ extension Environment {
                 }
                 newGate.logHolder = getpid()
             }
-            if newGate.lastCheckpoint.isZero, let found = try findLastCheckpoint() {
-                newGate.noteFoundCheckpoint(record: found.lsn, cut: found.record.cut)
+            if newGate.lastCheckpoint.isZero && !newGate.searchedForCheckpoint && !recovering {
+                // libdb's __txn_init: the last checkpoint in the log.
+                if let found = try findLastCheckpoint() {
+                    newGate.noteFoundCheckpoint(record: found.lsn, cut: found.record.cut)
+                }
+                newGate.searchedForCheckpoint = true
             }
             if recovering {
                 recoveryReport = try recover(fatal: openFlags & UInt32(DB_RECOVER_FATAL) != 0)

@@ -374,6 +374,9 @@ public final class Region: @unchecked Sendable {
 
     public var isPanicked: Bool { tern_atomic_load_u32(base.word32(Region.offPanic)) != 0 }
     public func setPanic() { tern_atomic_store_u32(base.word32(Region.offPanic), 1) }
+    /// Only for the process that set the panic to fence a region it is
+    /// building (recovery), when done.
+    public func clearPanic() { tern_atomic_store_u32(base.word32(Region.offPanic), 0) }
 
     /// Locks a region mutex, recording an owner death in the region.
     @inline(__always) @discardableResult

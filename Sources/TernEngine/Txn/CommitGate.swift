@@ -11,6 +11,7 @@
 //   152  u64 its cut LSN (libdb's ckp_lsn)                        (atomic)
 //   160  u64 time of the last checkpoint (libdb's time_ckp)       (atomic)
 //   168  u64 log end just after the last checkpoint record; 0 none (atomic)
+//   176  u32 the log was searched for its last checkpoint record (atomic)
 //
 // Locking rules:
 // - The gate: every commit section holds it shared (committers run
@@ -42,6 +43,7 @@ public struct CommitGate: @unchecked Sendable {
     static let offGate = 0, offMutex = 64, offMagic = 128, offVersion = 132
     static let offHolder = 136, offNextFileID = 140
     static let offLastCheckpoint = 144, offLastCut = 152, offTime = 160, offQuiescentEnd = 168
+    static let offSearched = 176
     static let magic: UInt32 = 0x504B_4354 // "TCKP"
     static let version: UInt32 = 1
 
@@ -104,6 +106,13 @@ public struct CommitGate: @unchecked Sendable {
         setLSN(Self.offLastCut, cut)
         tern_atomic_store_u64(area.word64(Self.offTime), UInt64(bitPattern: Int64(t)))
         setLSN(Self.offQuiescentEnd, end ?? .zero)
+    }
+
+    /// Whether the log was searched for its last checkpoint record since
+    /// the region was made (the search reads the log backwards: once).
+    var searchedForCheckpoint: Bool {
+        get { tern_atomic_load_u32(area.word32(Self.offSearched)) != 0 }
+        nonmutating set { tern_atomic_store_u32(area.word32(Self.offSearched), newValue ? 1 : 0) }
     }
 
     /// The last checkpoint found in the log at open (no time: libdb's

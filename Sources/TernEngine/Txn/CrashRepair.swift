@@ -52,3 +52,22 @@ extension Database {
         }
     }
 }
+
+extension Environment {
+    /// Tests: what this process's death would leave behind — the region (and
+    /// its cache) as it is, the log's buffered records lost, the log-writer
+    /// lock dropped (as the kernel drops it), the log holder still recorded,
+    /// no checkpoint. The handle and its databases are unusable afterwards.
+    func abandonForTesting() {
+        for database in openDatabases.values { database.opened = nil; database.markClosed() }
+        openDatabases = [:]
+        region?.releaseLogWriter()
+        region?.close()
+        log = nil
+        cache = nil
+        commitGate = nil
+        region = nil
+        registrySlot = nil
+        markClosed()
+    }
+}

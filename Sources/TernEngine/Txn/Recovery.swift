@@ -49,6 +49,10 @@ extension Environment {
     func recover(fatal: Bool) throws(DBError) -> RecoveryReport {
         var report = RecoveryReport()
         guard let log, let cache, !log.isInMemory else { return report }
+        // Until recovery is done the new region holds a partial state: a
+        // process joining it (a crash during recovery, then an open without
+        // DB_RECOVER) must not take it for the environment's.
+        region?.setPanic()
         report.journal = try CheckpointJournal.recover(path: journalPath)
 
         var table: [UInt32: FileRegistration] = [:]
@@ -97,7 +101,7 @@ extension Environment {
                                        + ": it was written with an application comparison function")
                     }
                     do {
-                        try Database.apply(op, to: target.tree)
+                        try commitSection { () throws(DBError) in try Database.apply(op, to: target.tree) }
                     } catch where error.code == DB_NOTFOUND {
                         // Deleting what is not there: already the state the
                         // record leads to.
@@ -113,7 +117,9 @@ extension Environment {
             do { next = try cursor.next() } catch where error.code == DB_NOTFOUND { next = nil }
         }
         if let last { commitGate?.noteFoundCheckpoint(record: last.lsn, cut: last.record.cut) }
+        commitGate?.searchedForCheckpoint = true
         report.checkpoint = try checkpoint(files: nil, record: true, markQuiescent: false)
+        region?.clearPanic()
         return report
     }
 }

@@ -116,6 +116,31 @@ import Testing
         }
     }
 
+    @Test func anAbortedCheckpointLosesNothing() throws {
+        try L.inScratch { dir in
+            let env = try L.open(dir) { e in e.config.cacheBytes = 64 * 1024 }
+            let a = try L.database(env, "a.db")
+            let value = String(repeating: "w", count: 300)
+            for i in 0..<300 { try L.put(a, pad4(i), value + "0") }
+            let cache = env.cache!
+            let images = try cache.cutCheckpoint([a.opened!.file.fileId])
+            #expect(!images.isEmpty && !images[0].frozen.isEmpty)
+            for i in 0..<300 where i % 3 == 0 { try L.put(a, pad4(i), value + "1") }
+            // The I/O failed: everything the cut took goes back.
+            cache.abortCheckpoint(images)
+            let expected = (0..<300).map { pad4($0) + "=" + value + ($0 % 3 == 0 ? "1" : "0") }
+            #expect(try L.contents(a) == expected)
+            try a.sync()
+            try a.close(noSync: false)
+            try env.close()
+            let again = try L.open(dir)
+            let b = try L.database(again, "a.db", create: false)
+            #expect(try L.contents(b) == expected)
+            try b.close(noSync: false)
+            try again.close()
+        }
+    }
+
     @Test func committedJournalIsCompletedAndTornOneDiscarded() throws {
         try L.inScratch { dir in
             let env = try L.open(dir)

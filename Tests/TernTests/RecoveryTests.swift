@@ -179,6 +179,37 @@ import Testing
         }
     }
 
+    @Test func aJournalLeftByADeadProcessIsCompletedByAPlainOpen() throws {
+        try L.inScratch { dir in
+            let env = try L.open(dir)
+            let a = try L.database(env, "a.db")
+            for i in 0..<30 { try L.put(a, "k" + pad4(i), "v\(i)") }
+            let cache = env.cache!
+            let cut = env.log!.lastLSN
+            let images = try cache.cutCheckpoint([a.opened!.file.fileId])
+            for image in images {
+                try cache.completeCheckpoint(image)
+                BtreeMeta.stampCheckpoint(image.page(0)!, pageSize: image.pageSize, lsn: cut)
+            }
+            let journal = dir + "/" + CheckpointJournal.fileName
+            try CheckpointJournal.write(images, lsn: cut, path: journal)
+            // Died after committing the journal, one page written in place
+            // and torn.
+            let fd = Glibc.open(dir + "/a.db", O_RDWR)
+            let junk = [UInt8](repeating: 0xEE, count: 1000)
+            _ = junk.withUnsafeBytes { pwrite(fd, $0.baseAddress, 1000, 4096 + 100) }
+            close(fd)
+            env.abandonForTesting()
+            let again = try L.open(dir)
+            #expect(L.fileBytes(journal).isEmpty)
+            #expect(L.metaLSN(dir + "/a.db") == cut)
+            let b = try L.database(again, "a.db", create: false)
+            #expect(try L.contents(b).count == 30)
+            try b.close(noSync: false)
+            try again.close()
+        }
+    }
+
     @Test func deathInsideACommitSectionNeedsRecovery() throws {
         try L.inScratch { dir in
             let env = try L.open(dir)

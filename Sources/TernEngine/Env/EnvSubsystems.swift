@@ -115,6 +115,13 @@ extension Environment {
                 if newGate.logHolder != 0 && !newRegion.created && !recovering {
                     try repairAfterCrash()
                 }
+                if !recovering {
+                    // Nobody else holds the log, so no checkpoint is in
+                    // flight: a journal left behind (a crash, or a region
+                    // removed since) is completed or discarded now, before
+                    // anything reads the files.
+                    try CheckpointJournal.recover(path: journalPath)
+                }
                 newGate.logHolder = getpid()
             }
             if newGate.lastCheckpoint.isZero && !newGate.searchedForCheckpoint && !recovering {

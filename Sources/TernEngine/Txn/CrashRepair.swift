@@ -14,7 +14,7 @@
 // - tree latches it held (a reader, or a writer before its section: pages
 //   untouched) are re-initialised — POSIX rwlocks are not robust;
 // - a committed checkpoint journal is re-applied, an uncommitted one
-//   discarded;
+//   discarded (by attachSubsystems, for every process that takes the log);
 // - a checkpoint in flight is undone in the cache (PageCache.restoreAfterCrash):
 //   the pages it copied are dirty again, its frozen spill folded back.
 // The robust mutexes (buckets, eviction, checkpoint) were made consistent by
@@ -31,8 +31,8 @@ extension Environment {
         }
         gate.latch.unlock()
         Database.resetHeldLatches(in: region)
-        try CheckpointJournal.recover(path: journalPath)
         try cache?.restoreAfterCrash()
+        // The journal is completed or discarded by the caller next.
     }
 }
 

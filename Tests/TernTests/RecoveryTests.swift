@@ -210,6 +210,65 @@ import Testing
         }
     }
 
+    @Test func checkpointsRacingCommittersRecoverExactly() throws {
+        try L.inScratch { dir in
+            let env = try L.open(dir, extra: DB_THREAD) { e in e.config.cacheBytes = 96 * 1024 }
+            let a = try L.database(env, "a.db")
+            final class Shared: @unchecked Sendable {
+                let db: Database
+                let env: Environment
+                var models: [[String: String]] = Array(repeating: [:], count: 3)
+                var writersDone = 0
+                var checkpoints = 0
+                var failures: [String] = []
+                let lock = LocalLock()
+                init(_ db: Database, _ env: Environment) { self.db = db; self.env = env }
+            }
+            let shared = Shared(a, env)
+            logRunThreads(4) { t in
+                if t == 3 {
+                    while shared.lock.withLock({ shared.writersDone }) < 3 {
+                        do { try shared.env.checkpoint(kbytes: 0, minutes: 0, flags: UInt32(DB_FORCE)) } catch {
+                            shared.lock.withLock { shared.failures.append("checkpoint: \(error)") }
+                        }
+                        shared.lock.withLock { shared.checkpoints += 1 }
+                    }
+                    return
+                }
+                var rng = SplitMix(seed: UInt64(t + 10))
+                var model: [String: String] = [:]
+                for i in 0..<1500 {
+                    let k = "t\(t)-" + pad4(Int(rng.next() % 500))
+                    do {
+                        if i % 5 == 4, model[k] != nil {
+                            try L.del(shared.db, k)
+                            model[k] = nil
+                        } else {
+                            let v = String(repeating: "x", count: Int(rng.next() % 300)) + "\(i)"
+                            try L.put(shared.db, k, v, autoCommit: false)
+                            model[k] = v
+                        }
+                    } catch {
+                        shared.lock.withLock { shared.failures.append("writer \(t): \(error)") }
+                    }
+                }
+                shared.lock.withLock { shared.models[t] = model; shared.writersDone += 1 }
+            }
+            #expect(shared.failures.isEmpty)
+            #expect(shared.checkpoints > 1)
+            var model: [String: String] = [:]
+            for m in shared.models { model.merge(m) { $1 } }
+            #expect(try L.contents(a) == rows(model))
+            try env.flushLog(upTo: nil)
+            env.abandonForTesting()
+            let again = try L.open(dir, extra: DB_RECOVER)
+            let b = try L.database(again, "a.db", create: false)
+            #expect(try L.contents(b) == rows(model))
+            try b.close(noSync: false)
+            try again.close()
+        }
+    }
+
     @Test func deathInsideACommitSectionNeedsRecovery() throws {
         try L.inScratch { dir in
             let env = try L.open(dir)

@@ -33,6 +33,9 @@ import Glibc
 
 /// One file's pages as a checkpoint writes them. Later copies of a page
 /// replace earlier ones; `sortedPages` gives them in file order.
+///
+/// Locking rule: process memory owned by the one checkpoint that made it
+/// (its thread holds the checkpoint mutex); never shared.
 public final class CheckpointImage {
     public let fileId: UInt32
     public let pageSize: Int

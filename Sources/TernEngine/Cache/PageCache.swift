@@ -290,7 +290,8 @@ public final class PageCache: @unchecked Sendable {
         let base = region.base
         let h = region.pointer(area)
         guard h.u32(H.magic) == H.magicValue, h.u32(H.version) == H.versionValue else {
-            throw DBError(EINVAL, "tern cache: the region's cache area is corrupt or of another version")
+            throw DBError(EINVAL, "tern cache: the region's cache area is corrupt or was made by another "
+                          + "version of Tern (remove the environment, or open it with DB_RECOVER)")
         }
         let nframes = Int(h.u32(H.nframes)), nbuckets = Int(h.u32(H.nbuckets))
         let maxFiles = Int(h.u32(H.maxFiles)), spillCap = Int(h.u32(H.spillCapacity))

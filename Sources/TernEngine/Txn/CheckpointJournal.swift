@@ -50,6 +50,7 @@ public enum CheckpointJournal {
 
     /// Steps 1 and 2: the images, committed with `lsn` in the header.
     static func write(_ images: [CheckpointImage], lsn: LSN, path: String) throws(DBError) {
+        let isNew = access(path, F_OK) != 0
         let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw ioError("cannot open \(path)") }
         defer { close(fd) }
@@ -88,6 +89,14 @@ public enum CheckpointJournal {
         let ok = header.withUnsafeBytes { h in pwriteAll(fd, h.baseAddress!, headerSize, 0) }
         guard ok else { throw ioError("write header") }
         guard fdatasync(fd) == 0 else { throw ioError("sync") }
+        if isNew {
+            // The journal's directory entry must be durable before any page
+            // it protects is written in place (it is kept, empty, after).
+            let slash = path.lastIndex(of: "/")
+            let dir = slash.map { String(path[..<$0]) } ?? "."
+            let dfd = open(dir.isEmpty ? "/" : dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+            if dfd >= 0 { _ = fsync(dfd); close(dfd) }
+        }
     }
 
     /// Step 4.

@@ -71,11 +71,6 @@ public struct CommitGate: @unchecked Sendable {
     var latch: SharedLatch { SharedLatch(at: area + Self.offGate) }
     var checkpointMutex: SharedMutex { SharedMutex(at: area + Self.offMutex) }
 
-    /// Re-initialises the gate: only when no process can hold it (the
-    /// previous log holder died holding it shared, with no commit half
-    /// applied — see Environment.repairAfterCrash).
-    func resetLatch() { _ = SharedLatch.initialize(at: area + Self.offGate) }
-
     var logHolder: pid_t {
         get { pid_t(bitPattern: tern_atomic_load_u32(area.word32(Self.offHolder))) }
         nonmutating set { tern_atomic_store_u32(area.word32(Self.offHolder), UInt32(bitPattern: newValue)) }

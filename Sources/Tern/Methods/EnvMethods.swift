@@ -16,8 +16,15 @@ enum EnvMethods {
         // open validates and applies configuration only; see EnvOpen.swift.
         h.pointee.open = { dbenv, home, flags, mode in
             EnvConfigMethods.run(dbenv) { env throws(DBError) in
-                try env.open(home: home.map { String(cString: $0) }, flags: flags, mode: mode,
-                             hasIsAlive: dbenv!.pointee.is_alive != nil)
+                do throws(DBError) {
+                    try env.open(home: home.map { String(cString: $0) }, flags: flags, mode: mode,
+                                 hasIsAlive: dbenv!.pointee.is_alive != nil)
+                } catch {
+                    // What libdb reports on the way to the failure first.
+                    for notice in env.takeOpenNotices() { _ = ErrorChannel.report(UnsafePointer(dbenv), DBError(0, notice)) }
+                    throw error
+                }
+                for notice in env.takeOpenNotices() { _ = ErrorChannel.report(UnsafePointer(dbenv), DBError(0, notice)) }
             }
         }
         // remove destroys the handle once flags, phase and DB_CONFIG passed

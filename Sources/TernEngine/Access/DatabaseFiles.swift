@@ -269,9 +269,8 @@ extension Btree {
 extension Database {
     /// After a structural change: the file on disk holds it (see the header).
     func persist(_ file: CacheFile) throws(DBError) {
-        if let log = environment.log {
-            try log.flush(sync: true)
-            try file.checkpoint()
+        if environment.log != nil {
+            try environment.checkpointFile(file.fileId)
         } else {
             try file.sync()
         }
@@ -305,7 +304,7 @@ extension Database {
         }
         o.latch.lockExclusive()
         defer { o.latch.unlock() }
-        let count = try o.tree.truncate()
+        let count = try environment.commitSection { () throws(DBError) -> UInt32 in try o.tree.truncate() }
         if environment.log != nil { try persist(o.file) }
         return count
     }
@@ -321,7 +320,10 @@ extension Database {
         let save = !fast && !isReadOnly
         if save { o.latch.lockExclusive() } else { o.latch.lockShared() }
         defer { o.latch.unlock() }
-        var s = try o.tree.statistics(fast: fast, saveCounts: save && transaction == nil)
+        // Saving the counts writes the meta page: a commit section.
+        var s = save && transaction == nil ? try environment.commitSection { () throws(DBError) -> BtreeStatistics in
+            try o.tree.statistics(fast: fast, saveCounts: true)
+        } : try o.tree.statistics(fast: fast, saveCounts: false)
         s.recordPad = UInt32(bitPattern: config.rePad)
         if let transaction, !fast, transaction.hasWrites(o) {
             // Counted in the transaction's view (libdb's pages hold its
@@ -479,7 +481,7 @@ extension Database {
             let latch = try Self.latch(for: file, in: cache.region)
             latch.lockExclusive()
             defer { latch.unlock() }
-            try body(file)
+            try environment.commitSection { () throws(DBError) in try body(file) }
             try persist(file)
         } catch {
             failure = error

@@ -17,7 +17,8 @@ final class OpenedDatabase {
     let file: CacheFile
     let tree: Btree
     let latch: SharedLatch
-    /// The id commit records use for this file (its cache file id).
+    /// The id commit records use for this database (its FileRegistration's;
+    /// the cache file id without a log).
     let logFileID: UInt32
     /// An in-memory database's backing file, removed at close.
     let temporaryPath: String?
@@ -149,35 +150,42 @@ extension Database {
                 if !has(DB_CREATE) { throw DBError.invalid(short) }
                 notices.append(short)
             }
-            if cacheFile.pageCount == 0 {
-                // A new file: its zeroed page 0 (the PageStore contract).
-                let meta = try cacheFile.extend()
-                cacheFile.unpin(meta, dirty: true)
-            }
-            if let database {
-                if transaction != nil || environment.isOn(.txn), has(DB_CREATE), !has(DB_EXCL) {
-                    // Whether this open creates the named database (an
-                    // aborted transaction then removes it).
-                    do throws(DBError) {
-                        _ = try Btree.open(store: cacheFile, subdatabase: Array(database.utf8), options: options,
-                                           create: false, exclusive: false, fileName: file)
-                    } catch where error.code == ENOENT {
-                        createdSubdatabase = true
-                    }
+            // Creating writes pages: a commit section, so no checkpoint
+            // copies them half made.
+            tree = try environment.commitSection { () throws(DBError) -> Btree in
+                if cacheFile.pageCount == 0 {
+                    // A new file: its zeroed page 0 (the PageStore contract).
+                    let meta = try cacheFile.extend()
+                    cacheFile.unpin(meta, dirty: true)
                 }
-                tree = try Btree.open(store: cacheFile, subdatabase: Array(database.utf8), options: options,
-                                      create: has(DB_CREATE), exclusive: has(DB_EXCL), fileName: file)
-                if has(DB_EXCL) { createdSubdatabase = true }
-                // libdb's __db_init_subdb checks a named database's meta
-                // under the database's name.
-                try adoptFileFlags(tree, name: database)
-            } else if try Btree.isFresh(cacheFile) {
-                tree = try Btree.create(store: cacheFile, options: options)
-                try adoptFileFlags(tree, name: path)
-            } else {
-                tree = try Btree.open(store: cacheFile, options: options, name: path)
-                try adoptFileFlags(tree, name: path)
-                try tree.requireReadOnlyIfMaster(has(DB_RDONLY) || has(DB_RDWRMASTER))
+                if let database {
+                    if transaction != nil || environment.isOn(.txn), has(DB_CREATE), !has(DB_EXCL) {
+                        // Whether this open creates the named database (an
+                        // aborted transaction then removes it).
+                        do throws(DBError) {
+                            _ = try Btree.open(store: cacheFile, subdatabase: Array(database.utf8), options: options,
+                                               create: false, exclusive: false, fileName: file)
+                        } catch where error.code == ENOENT {
+                            createdSubdatabase = true
+                        }
+                    }
+                    let t = try Btree.open(store: cacheFile, subdatabase: Array(database.utf8), options: options,
+                                           create: has(DB_CREATE), exclusive: has(DB_EXCL), fileName: file)
+                    if has(DB_EXCL) { createdSubdatabase = true }
+                    // libdb's __db_init_subdb checks a named database's meta
+                    // under the database's name.
+                    try adoptFileFlags(t, name: database)
+                    return t
+                } else if try Btree.isFresh(cacheFile) {
+                    let t = try Btree.create(store: cacheFile, options: options)
+                    try adoptFileFlags(t, name: path)
+                    return t
+                } else {
+                    let t = try Btree.open(store: cacheFile, options: options, name: path)
+                    try adoptFileFlags(t, name: path)
+                    try t.requireReadOnlyIfMaster(has(DB_RDONLY) || has(DB_RDWRMASTER))
+                    return t
+                }
             }
         } catch {
             try? cacheFile.close()
@@ -195,11 +203,28 @@ extension Database {
                 transaction.onAbort.append { try? Database(environment: env).removeDatabase(file: file, database: database) }
             }
         }
-        if let log = environment.log {
-            let registration = FileRegistration(fileID: cacheFile.fileId, path: path, databaseName: database ?? "")
-            _ = try log.append(type: TernLogRecord.fileRegistration, payload: registration.encoded())
+        var logFileID = cacheFile.fileId
+        if logged {
+            do throws(DBError) {
+                // A file or named database DB_CREATE / DB_TRUNCATE made
+                // reaches the disk now (libdb writes a new file's metadata
+                // at create too), so recovery always finds what it replays
+                // into: a checkpoint of the file (a no-op when clean).
+                if temporaryPath == nil && (has(DB_CREATE) || truncate) {
+                    try environment.checkpointFile(cacheFile.fileId)
+                }
+                var flags: UInt32 = 0
+                if options.compare != nil { flags |= FileRegistration.customKeyCompare }
+                if options.dupCompare != nil { flags |= FileRegistration.customDupCompare }
+                if temporaryPath != nil { flags |= FileRegistration.temporary }
+                logFileID = try environment.registerFile(path: path, databaseName: database ?? "", flags: flags)
+            } catch {
+                try? cacheFile.close()
+                if let temporaryPath { unlink(temporaryPath) }
+                throw error
+            }
         }
-        opened = OpenedDatabase(file: cacheFile, tree: tree, latch: latch, logFileID: cacheFile.fileId,
+        opened = OpenedDatabase(file: cacheFile, tree: tree, latch: latch, logFileID: logFileID,
                                 temporaryPath: temporaryPath)
         type = DB_BTREE
         fileName = file
@@ -340,6 +365,8 @@ extension Database {
         if !noSync {
             do { try writeBack(opened) } catch { failure = error }
         }
+        // libdb logs the close of a registered file (a dbreg close record).
+        do { try environment.logFileClosed(opened.logFileID) } catch { failure = failure ?? error }
         do { try opened.file.close() } catch { failure = failure ?? error }
         if let path = opened.temporaryPath { unlink(path) }
         if environment.isPrivate { _ = environment.detachSubsystems() }
@@ -347,9 +374,10 @@ extension Database {
     }
 
     private func writeBack(_ opened: OpenedDatabase) throws(DBError) {
-        if let log = environment.log {
-            try log.flush(sync: true)
-            try opened.file.checkpoint()
+        if environment.log != nil {
+            // A checkpoint of the file (Txn/Checkpoint.swift): the log
+            // through its cut first, then its pages via the journal.
+            try environment.checkpointFile(opened.file.fileId)
         } else {
             try opened.file.sync()
         }

@@ -45,7 +45,8 @@ enum H {
     static let cacheBytes = 248      // UInt64, fixed
     static let size = 1024
     static let magicValue: UInt32 = 0x4843_4354 // "TCCH"
-    static let versionValue: UInt32 = 1
+    /// 2: spill generations and the checkpoint frame flag.
+    static let versionValue: UInt32 = 2
 }
 
 /// A frame descriptor. A frame is in exactly one of three states:
@@ -58,6 +59,10 @@ enum F {
     static let size = 32
     static let fileId = 0, pgno = 4, pin = 8, flags = 12, next = 16, bufSize = 20, bufOff = 24
     static let dirty: UInt32 = 1, referenced: UInt32 = 2, loading: UInt32 = 4
+    /// Copied by the checkpoint in progress, whose write of it in place is
+    /// not known to be durable yet: the frame must not leave the cache
+    /// without being spilled (as if dirty) until the checkpoint finishes.
+    static let ckpt: UInt32 = 8
 }
 
 /// A hash bucket: its mutex guards the chain (head), the chained frames'
@@ -70,22 +75,41 @@ enum B {
 
 /// A file table entry. `inUse`, `generation`, identity (dev, ino, path,
 /// pageSize, mode) are written under the eviction mutex when the entry is
-/// claimed and are immutable while it is in use; refCount, spillSlots and
-/// spilledPages are guarded by the eviction mutex; pageCount is atomic.
+/// claimed and are immutable while it is in use; refCount, the spill fields
+/// (spillGeneration, spillSlots, spillSlots1, spilledPages) are guarded by
+/// the eviction mutex; pageCount is atomic.
+///
+/// Spill generations: a logged file has two spill files, generation 0 and 1.
+/// New spills go to the active one (`spillGeneration`), whose next free slot
+/// is `spillSlots` (generation 0) or `spillSlots1` (generation 1). A
+/// checkpoint's cut makes the other generation active, freezing the old one:
+/// its slots are never written again, so the checkpoint reads them without
+/// any lock while committers keep spilling to the new one. Outside a
+/// checkpoint only the active generation has entries.
 enum FE {
     static let size = 1088
     static let inUse = 0, refCount = 4, pageSize = 8, mode = 12, pageCount = 16
     static let spillSlots = 20, spilledPages = 24, pathLength = 28, generation = 32
-    static let dev = 40, ino = 48, path = 64
+    static let spillGeneration = 36
+    static let dev = 40, ino = 48, spillSlots1 = 56, path = 64
     static let maxPath = 1024
+
+    /// The field holding generation `g`'s next free spill slot.
+    static func slots(_ g: UInt32) -> Int { g == 0 ? spillSlots : spillSlots1 }
 }
 
 /// A spill index entry (open addressing, linear probing). Guarded by the
-/// eviction mutex. fileId 0 = empty, `tombstone` = deleted.
+/// eviction mutex. fileId 0 = empty, `tombstone` = deleted. A slot's top bit
+/// is its spill generation (see FE), the rest its index in that file.
 enum S {
     static let size = 16
     static let fileId = 0, pgno = 4, slot = 8
     static let tombstone: UInt32 = 0xFFFF_FFFF
+    static let generationBit: UInt32 = 1 << 31
+
+    static func generation(_ slot: UInt32) -> UInt32 { slot >> 31 }
+    static func index(_ slot: UInt32) -> UInt32 { slot & ~generationBit }
+    static func slot(_ index: UInt32, generation g: UInt32) -> UInt32 { index | (g << 31) }
 }
 
 /// The computed sizes of a cache area.

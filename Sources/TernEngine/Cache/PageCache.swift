@@ -20,9 +20,9 @@
 //   checkpoints. Evicted, it goes to the file's spill file
 //   (`__tern.spill.<region id>.<file id>` in the home), and the spill index
 //   in the region maps (file, page) to its slot, so a later miss in any
-//   process reads the spilled version. `checkpoint` writes every dirty and
-//   spilled page of the file in place through a `PageWriteBatch`, fsyncs,
-//   then drops the file's spill entries.
+//   process reads the spilled version. A checkpoint (CacheCheckpoint.swift)
+//   copies the dirty pages and freezes the spill at its cut, writes them in
+//   place, then drops the frozen spill entries.
 //
 // A cache whose frames are all pinned fails a miss with ENOMEM and libdb's
 // message ("unable to allocate space from the buffer cache"); it never waits.
@@ -192,6 +192,36 @@ struct CacheCore: @unchecked Sendable {
             i = (i + 1) & spillMask
         }
     }
+    /// Points an existing entry at another slot; false when absent.
+    func spillUpdate(_ fileId: UInt32, _ pgno: UInt32, _ slot: UInt32) -> Bool {
+        var i = spillProbeStart(fileId, pgno)
+        for _ in 0...spillMask {
+            let e = spill + i * S.size
+            let id = e.u32(S.fileId)
+            if id == 0 { return false }
+            if id == fileId && e.u32(S.pgno) == pgno { e.setU32(S.slot, slot); return true }
+            i = (i + 1) & spillMask
+        }
+        return false
+    }
+    /// Removes (fileId, pgno) if it still maps to `slot`; true when removed.
+    func spillRemove(_ fileId: UInt32, _ pgno: UInt32, ifSlot slot: UInt32) -> Bool {
+        var i = spillProbeStart(fileId, pgno)
+        for _ in 0...spillMask {
+            let e = spill + i * S.size
+            let id = e.u32(S.fileId)
+            if id == 0 { return false }
+            if id == fileId && e.u32(S.pgno) == pgno {
+                guard e.u32(S.slot) == slot else { return false }
+                e.setU32(S.fileId, S.tombstone)
+                header.setU32(H.spillUsed, header.u32(H.spillUsed) - 1)
+                header.setU32(H.spillTombstones, header.u32(H.spillTombstones) + 1)
+                return true
+            }
+            i = (i + 1) & spillMask
+        }
+        return false
+    }
     /// Every spill entry of `fileId` as (pgno, slot).
     func spillEntries(_ fileId: UInt32) -> [(UInt32, UInt32)] {
         var out: [(UInt32, UInt32)] = []
@@ -230,12 +260,13 @@ public final class PageCache: @unchecked Sendable {
     let core: CacheCore
     /// Where spill files go.
     let spillDirectory: String
-    /// Per-process fd table: for each file id, the database fd, the spill fd
-    /// and the file entry generation they were opened for. Guarded by
-    /// `fdLock` (taken last, after any region mutex).
+    /// Per-process fd table: for each file id, the database fd, the spill
+    /// fds (generations 0 and 1) and the file entry generation they were
+    /// opened for. Guarded by `fdLock` (taken last, after any region mutex).
     private let fdLock = LocalLock()
     private let dbFds: UnsafeMutablePointer<Int32>
     private let spillFds: UnsafeMutablePointer<Int32>
+    private let spillFds1: UnsafeMutablePointer<Int32>
     private let fdGenerations: UnsafeMutablePointer<UInt32>
 
     /// Bytes the "cache" area needs for a cache of `cacheBytes`.
@@ -259,7 +290,8 @@ public final class PageCache: @unchecked Sendable {
         let base = region.base
         let h = region.pointer(area)
         guard h.u32(H.magic) == H.magicValue, h.u32(H.version) == H.versionValue else {
-            throw DBError(EINVAL, "tern cache: the region's cache area is corrupt or of another version")
+            throw DBError(EINVAL, "tern cache: the region's cache area is corrupt or was made by another "
+                          + "version of Tern (remove the environment, or open it with DB_RECOVER)")
         }
         let nframes = Int(h.u32(H.nframes)), nbuckets = Int(h.u32(H.nbuckets))
         let maxFiles = Int(h.u32(H.maxFiles)), spillCap = Int(h.u32(H.spillCapacity))
@@ -279,6 +311,8 @@ public final class PageCache: @unchecked Sendable {
         dbFds.initialize(repeating: -1, count: maxFiles)
         spillFds = .allocate(capacity: maxFiles)
         spillFds.initialize(repeating: -1, count: maxFiles)
+        spillFds1 = .allocate(capacity: maxFiles)
+        spillFds1.initialize(repeating: -1, count: maxFiles)
         fdGenerations = .allocate(capacity: maxFiles)
         fdGenerations.initialize(repeating: 0, count: maxFiles)
     }
@@ -287,9 +321,11 @@ public final class PageCache: @unchecked Sendable {
         for i in 0..<core.maxFiles {
             if dbFds[i] >= 0 { Glibc.close(dbFds[i]) }
             if spillFds[i] >= 0 { Glibc.close(spillFds[i]) }
+            if spillFds1[i] >= 0 { Glibc.close(spillFds1[i]) }
         }
         dbFds.deallocate()
         spillFds.deallocate()
+        spillFds1.deallocate()
         fdGenerations.deallocate()
     }
 
@@ -387,6 +423,8 @@ public final class PageCache: @unchecked Sendable {
             e.setU32(FE.mode, mode.rawValue)
             tern_atomic_store_u32(e.word32(FE.pageCount), UInt32(clamping: Int(st.st_size) / pageSize))
             e.setU32(FE.spillSlots, 0)
+            e.setU32(FE.spillSlots1, 0)
+            e.setU32(FE.spillGeneration, 0)
             e.setU32(FE.spilledPages, 0)
             e.setU64(FE.dev, UInt64(st.st_dev))
             e.setU64(FE.ino, UInt64(st.st_ino))
@@ -424,8 +462,10 @@ public final class PageCache: @unchecked Sendable {
     private func resetFds(_ slot: Int) {
         if dbFds[slot] >= 0 { Glibc.close(dbFds[slot]) }
         if spillFds[slot] >= 0 { Glibc.close(spillFds[slot]) }
+        if spillFds1[slot] >= 0 { Glibc.close(spillFds1[slot]) }
         dbFds[slot] = -1
         spillFds[slot] = -1
+        spillFds1[slot] = -1
     }
 
     func path(of fileId: UInt32) -> String {
@@ -434,17 +474,19 @@ public final class PageCache: @unchecked Sendable {
         return String(decoding: UnsafeRawBufferPointer(start: e + FE.path, count: n), as: UTF8.self)
     }
 
-    func spillPath(of fileId: UInt32) -> String {
+    /// Spill file of generation `g` (see FE): `__tern.spill.<region
+    /// id>.<file id>`, with `.1` appended for generation 1.
+    func spillPath(of fileId: UInt32, generation g: UInt32 = 0) -> String {
         let hex = String(region.regionId, radix: 16)
         let dir = spillDirectory.hasSuffix("/") ? spillDirectory : spillDirectory + "/"
-        return dir + "__tern.spill.\(hex).\(fileId)"
+        return dir + "__tern.spill.\(hex).\(fileId)" + (g == 0 ? "" : ".1")
     }
 
     /// This process's fd for the database file (or its spill file), opened
     /// on first use from the path in the shared file table. The caller
     /// guarantees the entry stays in use (it holds frames, spill entries or
     /// a handle of the file).
-    func fd(_ fileId: UInt32, spill: Bool) throws(DBError) -> Int32 {
+    func fd(_ fileId: UInt32, spill: Bool, generation g: UInt32 = 0) throws(DBError) -> Int32 {
         let slot = Int(fileId - 1)
         let generation = core.file(fileId).u32(FE.generation)
         fdLock.lock()
@@ -453,9 +495,9 @@ public final class PageCache: @unchecked Sendable {
             resetFds(slot)
             fdGenerations[slot] = generation
         }
-        let table = spill ? spillFds : dbFds
+        let table = !spill ? dbFds : g == 0 ? spillFds : spillFds1
         if table[slot] >= 0 { return table[slot] }
-        let p = spill ? spillPath(of: fileId) : path(of: fileId)
+        let p = spill ? spillPath(of: fileId, generation: g) : path(of: fileId)
         let fd = Glibc.open(p, O_RDWR | O_CLOEXEC | (spill ? O_CREAT : 0), 0o600)
         guard fd >= 0 else {
             let e = errno
@@ -544,8 +586,8 @@ public final class PageCache: @unchecked Sendable {
             // checkpoint cannot discard the slot under us.
             if e.u32(FE.spilledPages) > 0, let slot = c.spillLookup(fileId, pgno) {
                 defer { c.evictMutex.unlock() }
-                let fd = try self.fd(fileId, spill: true)
-                try readFully(fd, buf, pageSize, off_t(slot) * off_t(pageSize), fileId: fileId, pgno: pgno)
+                let fd = try self.fd(fileId, spill: true, generation: S.generation(slot))
+                try readFully(fd, buf, pageSize, off_t(S.index(slot)) * off_t(pageSize), fileId: fileId, pgno: pgno)
                 c.addCounter(H.spillReads)
                 return
             }
@@ -555,7 +597,7 @@ public final class PageCache: @unchecked Sendable {
         try readFully(fd, buf, pageSize, off_t(pgno) * off_t(pageSize), fileId: fileId, pgno: pgno)
     }
 
-    private func readFully(_ fd: Int32, _ buf: UnsafeMutableRawPointer, _ n: Int, _ at: off_t,
+    func readFully(_ fd: Int32, _ buf: UnsafeMutableRawPointer, _ n: Int, _ at: off_t,
                            fileId: UInt32, pgno: UInt32) throws(DBError) {
         var done = 0
         while done < n {
@@ -667,7 +709,7 @@ public final class PageCache: @unchecked Sendable {
             }
             if victim >= 0 {
                 let f = c.frame(victim)
-                if f.u32(F.flags) & F.dirty != 0 {
+                if f.u32(F.flags) & (F.dirty | F.ckpt) != 0 {
                     do {
                         try writeBack(victim)
                     } catch {
@@ -692,28 +734,38 @@ public final class PageCache: @unchecked Sendable {
         throw DBError(ENOMEM, "BDB3017 unable to allocate space from the buffer cache")
     }
 
-    /// Writes a dirty frame back: in place, or to the spill file for a
-    /// logged file. Eviction mutex and the frame's bucket mutex held; clears
+    /// Writes a dirty (or checkpoint-copied) frame back: in place, or to
+    /// the active spill generation for a logged file (a page whose entry is
+    /// in the frozen generation gets a new slot: frozen slots are never
+    /// written). Eviction mutex and the frame's bucket mutex held; clears
     /// the dirty flag.
-    private func writeBack(_ i: Int32) throws(DBError) {
+    func writeBack(_ i: Int32) throws(DBError) {
         let c = core
         let f = c.frame(i)
         let fileId = f.u32(F.fileId), pgno = f.u32(F.pgno)
         let e = c.file(fileId)
         let ps = Int(e.u32(FE.pageSize))
         if e.u32(FE.mode) == WriteBackMode.logged.rawValue {
-            var slot = c.spillLookup(fileId, pgno)
-            if slot == nil {
-                let s = e.u32(FE.spillSlots)
-                guard c.spillInsert(fileId, pgno, s) else {
-                    throw DBError(ENOMEM, "tern cache: spill index full (\(c.spillMask + 1) entries): checkpoint needed")
+            let g = e.u32(FE.spillGeneration)
+            let existing = c.spillLookup(fileId, pgno)
+            var slot: UInt32
+            if let existing, S.generation(existing) == g {
+                slot = existing
+            } else {
+                let n = e.u32(FE.slots(g))
+                slot = S.slot(n, generation: g)
+                if existing != nil {
+                    _ = c.spillUpdate(fileId, pgno, slot)
+                } else {
+                    guard c.spillInsert(fileId, pgno, slot) else {
+                        throw DBError(ENOMEM, "tern cache: spill index full (\(c.spillMask + 1) entries): checkpoint needed")
+                    }
+                    e.setU32(FE.spilledPages, e.u32(FE.spilledPages) + 1)
                 }
-                e.setU32(FE.spillSlots, s + 1)
-                e.setU32(FE.spilledPages, e.u32(FE.spilledPages) + 1)
-                slot = s
+                e.setU32(FE.slots(g), n + 1)
             }
-            let fd = try self.fd(fileId, spill: true)
-            try writeFully(fd, c.buffer(f), ps, off_t(slot!) * off_t(ps), what: "spilled page \(pgno)")
+            let fd = try self.fd(fileId, spill: true, generation: g)
+            try writeFully(fd, c.buffer(f), ps, off_t(S.index(slot)) * off_t(ps), what: "spilled page \(pgno)")
             c.addCounter(H.spillWrites)
         } else {
             let fd = try self.fd(fileId, spill: false)
@@ -726,7 +778,7 @@ public final class PageCache: @unchecked Sendable {
     // MARK: sync, checkpoint, close
 
     /// Visits every chained frame of `fileId`, each under its bucket mutex.
-    private func forEachFrame(of fileId: UInt32, _ body: (Int32, UnsafeMutableRawPointer, UnsafeMutableRawPointer) throws(DBError) -> Void) throws(DBError) {
+    func forEachFrame(of fileId: UInt32, _ body: (Int32, UnsafeMutableRawPointer, UnsafeMutableRawPointer) throws(DBError) -> Void) throws(DBError) {
         let c = core
         for bi in 0...Int(c.bucketMask) {
             let b = c.bucket(bi)
@@ -765,68 +817,7 @@ public final class PageCache: @unchecked Sendable {
         c.evictMutex.unlock()
     }
 
-    /// Logged files: writes every dirty and spilled page of the file in
-    /// place, fsyncs, and discards the file's spill. Holds the eviction
-    /// mutex throughout, so no page of the file is spilled meanwhile (cache
-    /// misses wait too). Writers must be quiesced by the caller (the
-    /// transaction layer checkpoints at its applied-through point): a page
-    /// pinned for write is copied as it is.
-    func checkpoint(_ fileId: UInt32) throws(DBError) {
-        let c = core
-        let e = c.file(fileId)
-        if e.u32(FE.mode) != WriteBackMode.logged.rawValue { return try flush(fileId) }
-        let ps = Int(e.u32(FE.pageSize))
-        c.lock(c.evictMutex)
-        defer { c.evictMutex.unlock() }
-        var batch = PageWriteBatch(pageSize: ps)
-        // Spilled versions first; a dirty frame, newer, is added after them.
-        let spilled = e.u32(FE.spilledPages) > 0 ? c.spillEntries(fileId) : []
-        if !spilled.isEmpty {
-            let sfd = try fd(fileId, spill: true)
-            for (pgno, slot) in spilled {
-                let dst = batch.append(pgno)
-                try readFully(sfd, dst, ps, off_t(slot) * off_t(ps), fileId: fileId, pgno: pgno)
-            }
-        }
-        var fromFrames: [UInt32] = []
-        try forEachFrame(of: fileId) { (_, f, _) throws(DBError) in
-            guard f.u32(F.flags) & F.dirty != 0, f.u32(F.flags) & F.loading == 0 else { return }
-            let pgno = f.u32(F.pgno)
-            batch.append(pgno).copyMemory(from: c.buffer(f), byteCount: ps)
-            f.setU32(F.flags, f.u32(F.flags) & ~F.dirty)
-            fromFrames.append(pgno)
-        }
-        do {
-            try batch.write(fd: try fd(fileId, spill: false), cache: self, what: path(of: fileId))
-        } catch {
-            // Nothing was lost: spill entries are intact; re-mark the frames.
-            let again = Set(fromFrames)
-            try? forEachFrame(of: fileId) { (_, f, _) throws(DBError) in
-                if again.contains(f.u32(F.pgno)) { f.setU32(F.flags, f.u32(F.flags) | F.dirty) }
-            }
-            throw error
-        }
-        if !spilled.isEmpty {
-            c.spillRemoveAll(fileId)
-            if let sfd = try? fd(fileId, spill: true) { _ = ftruncate(sfd, 0) }
-        }
-        e.setU32(FE.spillSlots, 0)
-        e.setU32(FE.spilledPages, 0)
-        c.addCounter(H.checkpointWrites, UInt64(batch.count))
-        c.addCounter(H.pagesWritten, UInt64(batch.count))
-        if e.u32(FE.refCount) == 0 { releaseEntryIfIdle(fileId) }
-    }
-
-    /// Checkpoints every file of the cache, open in this process or not.
-    public func checkpointAll() throws(DBError) {
-        for id in inUseFileIds() { try checkpoint(id) }
-    }
-
-    /// Writes back every in-place file's dirty pages (and checkpoints
-    /// logged ones).
-    public func syncAll() throws(DBError) { try checkpointAll() }
-
-    private func inUseFileIds() -> [UInt32] {
+    func inUseFileIds() -> [UInt32] {
         let c = core
         c.lock(c.evictMutex)
         defer { c.evictMutex.unlock() }
@@ -849,7 +840,7 @@ public final class PageCache: @unchecked Sendable {
         var purged: [Int32] = []
         try forEachFrame(of: fileId) { (i, f, b) throws(DBError) in
             guard f.i32(F.pin) == 0, f.u32(F.flags) & F.loading == 0 else { return }
-            if f.u32(F.flags) & F.dirty != 0 { try writeBack(i) }
+            if f.u32(F.flags) & (F.dirty | F.ckpt) != 0 { try writeBack(i) }
             c.unchain(b, i)
             f.setU32(F.flags, 0)
             purged.append(i)
@@ -860,7 +851,7 @@ public final class PageCache: @unchecked Sendable {
 
     /// Frees a file entry with no handle, frame or spill left. Eviction mutex
     /// held.
-    private func releaseEntryIfIdle(_ fileId: UInt32) {
+    func releaseEntryIfIdle(_ fileId: UInt32) {
         let c = core
         let e = c.file(fileId)
         guard e.u32(FE.refCount) == 0, e.u32(FE.spilledPages) == 0 else { return }
@@ -870,7 +861,8 @@ public final class PageCache: @unchecked Sendable {
         e.setU32(FE.inUse, 0)
         e.setU64(FE.dev, 0)
         e.setU64(FE.ino, 0)
-        unlink(spillPath(of: fileId))
+        unlink(spillPath(of: fileId, generation: 0))
+        unlink(spillPath(of: fileId, generation: 1))
     }
 
     // MARK: statistics
@@ -947,42 +939,5 @@ public final class PageCache: @unchecked Sendable {
         }
         if let bad = seen.firstIndex(where: { $0 != 1 }) { return "frame \(bad) is in \(seen[bad]) places" }
         return nil
-    }
-}
-
-/// The pages a checkpoint writes in place, gathered first and then written
-/// in one step. SEAM: the atomic double-write journal goes here — `write`
-/// will append the batch to the journal with the checkpoint LSN, fsync it,
-/// then write in place and fsync, so a crash mid-write is repaired by
-/// recovery from the journal. Today it writes in place and fsyncs.
-struct PageWriteBatch: ~Copyable {
-    let pageSize: Int
-    private(set) var count = 0
-    private var capacity = 0
-    private var bytes: UnsafeMutableRawPointer?
-    private var pages: [UInt32] = []
-
-    init(pageSize: Int) { self.pageSize = pageSize }
-    deinit { free(bytes) }
-
-    /// Room for one more page, to fill before the next append.
-    mutating func append(_ pgno: UInt32) -> UnsafeMutableRawPointer {
-        if count == capacity {
-            capacity = max(16, capacity * 2)
-            bytes = realloc(bytes, capacity * pageSize)
-            precondition(bytes != nil, "PageWriteBatch: out of memory")
-        }
-        pages.append(pgno)
-        count += 1
-        return bytes! + (count - 1) * pageSize
-    }
-
-    /// Writes every page at pgno * pageSize (later entries win), then fsyncs.
-    func write(fd: Int32, cache: PageCache, what: String) throws(DBError) {
-        for (k, pgno) in pages.enumerated() {
-            try cache.writeFully(fd, bytes! + k * pageSize, pageSize, off_t(pgno) * off_t(pageSize),
-                                 what: "page \(pgno) of \(what)")
-        }
-        guard fsync(fd) == 0 else { throw DBError(errno, "tern cache: fsync of \(what) failed") }
     }
 }

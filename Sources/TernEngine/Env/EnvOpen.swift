@@ -64,7 +64,39 @@ extension Environment {
                     : EnvironmentConfig.defaultLogFileSize
             }
         }
-        try attachSubsystems()
+        // DB_REGISTER first, as libdb's __env_open: it decides whether
+        // recovery is needed (Env/EnvRegistry.swift).
+        var registration: EnvironmentRegistry?
+        var registerRecovery = false
+        if flags & UInt32(DB_REGISTER) != 0 {
+            let (registry, needsRecovery) = try EnvironmentRegistry.register(environment: self)
+            if needsRecovery {
+                if flags & UInt32(DB_RECOVER) == 0 {
+                    registry.unregister(recoveryFailed: true)
+                    throw DBError(DB_RUNRECOVERY, "BDB1567 The DB_RECOVER flag was not specified, and recovery is needed")
+                }
+                registerRecovery = true
+            } else {
+                openFlags &= ~UInt32(DB_RECOVER)
+            }
+            registration = registry
+        }
+        do throws(DBError) {
+            do {
+                try attachSubsystems()
+            } catch where error.code == DB_RUNRECOVERY && registration != nil && !registerRecovery
+                            && openFlags & UInt32(DB_RECOVER) == 0 {
+                // libdb retries a registered open that found the region
+                // panicked, with recovery.
+                openFlags |= UInt32(DB_RECOVER)
+                try attachSubsystems()
+            }
+        } catch {
+            registration?.unregister(recoveryFailed: registerRecovery)
+            throw error
+        }
+        registration?.releaseExclusive()
+        registrySlot = registration
         phase = .opened
     }
 
@@ -178,6 +210,8 @@ extension Environment {
         // libdb closes the databases still open in the environment.
         for database in openDatabases.values { try? database.close(noSync: false) }
         let failure = detachSubsystems()
+        registrySlot?.unregister(recoveryFailed: false)
+        registrySlot = nil
         markClosed()
         if let failure { throw failure }
     }

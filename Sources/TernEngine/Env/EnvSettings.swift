@@ -321,6 +321,12 @@ extension Environment {
         if isOn(.log) && logInMemory && config.logBufferSize <= value {
             throw .invalid("in-memory log buffer must be larger than the log file size")
         }
+        // After open, libdb's log takes the size for the files it creates
+        // from now on (lp->log_nsize).
+        if isOn(.log), let log {
+            let size = value != 0 ? value : logInMemory ? EnvironmentConfig.inMemoryLogFileSize : EnvironmentConfig.defaultLogFileSize
+            try log.setFileSize(size)
+        }
         config.logFileSize = value
     }
     public func getLogFileSize() throws(DBError) -> UInt32 {

@@ -6,19 +6,16 @@
 // libdb's subsystem handles exist only after open), then the flags are
 // checked, then the panic state (ENV_ENTER's PANIC_CHECK).
 //
-// Rules where Tern differs from libdb, because the machinery does not exist
-// yet (see DESIGN.md "Checkpoint and recovery"):
-// - log_archive(0) and DB_ARCH_REMOVE: libdb lists the log files wholly
-//   before the last checkpoint record's LSN. Tern writes no checkpoint record
-//   yet, so no LSN proves that recovery no longer needs a file: nothing is
-//   listed or removed (libdb does the same when its log holds no checkpoint).
-// - DB_ARCH_DATA: libdb lists the files named by dbreg records in the log;
-//   Tern logs no file registrations, so it lists the database files the
-//   cache holds (open, or with pages still cached) that exist.
-// - memp_sync, memp_trickle and txn_checkpoint write back every dirty page
-//   (after flushing the log, so the write-ahead rule holds) — what
-//   environment close does today. memp_sync's LSN and trickle's percentage
-//   only decide whether anything is written, not how much.
+// log_archive follows libdb's __log_archive: flags 0 lists the log files
+// wholly before the last checkpoint record's cut (its "stable LSN"; nothing
+// before the first checkpoint record), DB_ARCH_REMOVE removes them,
+// DB_ARCH_LOG lists every log file, DB_ARCH_DATA the database files named by
+// the file registrations in the log that still exist.
+//
+// Rules where Tern differs from libdb: memp_sync and memp_trickle write back
+// every dirty page (a checkpoint of every file, without a checkpoint
+// record); memp_sync's LSN and trickle's percentage only decide whether
+// anything is written, not how much.
 import CBerkeleyDB
 import CTernAtomics
 import Glibc
@@ -164,10 +161,11 @@ extension Environment {
         return path
     }
 
-    /// Flushes the log, then writes back every dirty page of every file.
+    /// Writes back every dirty page of every file: a checkpoint of every
+    /// file (the log first), without a checkpoint record.
     func writeBackAll() throws(DBError) {
         if let log { try log.flush(sync: true) }
-        try cache?.checkpointAll()
+        try checkpoint(files: nil, record: false)
     }
 
     /// DB_ENV->memp_sync. With an LSN the log must be configured; Tern then
@@ -284,11 +282,34 @@ extension Environment {
         }
         switch flags {
         case data:
-            let paths = Set((cache?.fileSummaries() ?? []).map(\.path)).filter { access($0, F_OK) == 0 }
-            let names = paths.map(listed).sorted()
+            // libdb's __build_data: every file a registration in the log
+            // names, resolved in the home, that exists; sorted, once each.
+            var registered = Set<String>()
+            let cursor = LogCursor(log: log)
+            var rec = try? cursor.last()
+            while let r = rec {
+                if r.type == TernLogRecord.fileRegistration, let reg = try? FileRegistration.decode(r.payload),
+                   reg.flags & FileRegistration.temporary == 0 {
+                    registered.insert(reg.path)
+                } else if r.type == TernLogRecord.checkpoint, let ckp = try? CheckpointRecord.decode(r.payload) {
+                    // The files open at a checkpoint (libdb logs a dbreg
+                    // record for each in its checkpoints).
+                    for reg in ckp.registrations where reg.flags & FileRegistration.temporary == 0 {
+                        registered.insert(reg.path)
+                    }
+                }
+                do { rec = try cursor.prev() } catch where error.code == DB_NOTFOUND { rec = nil }
+            }
+            let home = (self.home?.isEmpty ?? true) ? nil : self.home
+            let paths = registered.map { $0.hasPrefix("/") || home == nil ? $0 : home! + "/" + $0 }
+                .filter { access($0, F_OK) == 0 }
+            let names = Set(paths.map(listed)).sorted()
             return names.isEmpty ? nil : names
         case logs:
-            let last = try LogCursor(log: log).last().lsn
+            // A log without records yet lists nothing (libdb's first file
+            // is not on disk until something is written to it).
+            let last: LSN
+            do { last = try LogCursor(log: log).last().lsn } catch where error.code == DB_NOTFOUND { return nil }
             var names: [String] = []
             var f = last.file
             while f > 0 {
@@ -301,10 +322,12 @@ extension Environment {
                 f -= 1
             }
             return names.isEmpty ? nil : names.sorted()
-        case remove, 0:
-            // No checkpoint record: nothing is provably unneeded (see the
-            // file comment), so nothing is listed or removed.
+        case remove:
+            try removeArchivableLogs()
             return nil
+        case 0:
+            let names = archivableLogFiles().map { listed(logFilePath($0)) }
+            return names.isEmpty ? nil : names.sorted()
         default:
             throw .invalid("BDB0070 __log_archive: unknown path")
         }
@@ -344,15 +367,20 @@ extension Environment {
         return LogCursor(log: log)
     }
 
-    /// DB_ENV->txn_checkpoint. libdb checks no flags. Without DB_FORCE and
-    /// with nothing logged it does nothing; otherwise Tern flushes the log
-    /// and writes back every cache file (what environment close does). The
-    /// kbytes/minutes thresholds are not applied: checkpointing more often
-    /// than asked is always safe.
+    /// DB_ENV->txn_checkpoint. libdb checks no flags; the rest is
+    /// Txn/Checkpoint.swift's transactionCheckpoint.
     public func checkpoint(kbytes: UInt32, minutes: UInt32, flags: UInt32) throws(DBError) {
         try requireSubsystem("txn_checkpoint", .txn)
         try requireNotPanicked()
-        try writeBackAll()
+        try transactionCheckpoint(kbytes: kbytes, minutes: minutes, flags: flags)
+    }
+
+    /// txn_stat's st_last_ckp and st_time_ckp: the last checkpoint record's
+    /// LSN (zero: none) and when it was taken (the region's creation time
+    /// before the first).
+    public var lastCheckpoint: (lsn: LSN, time: Int)? {
+        guard let commitGate else { return nil }
+        return (commitGate.lastCheckpoint, commitGate.lastCheckpointTime)
     }
 
     // MARK: statistics text

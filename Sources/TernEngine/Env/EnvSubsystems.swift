@@ -17,8 +17,22 @@
 // handle with the log closes, or the process dies); another gets EBUSY.
 //
 // Invariant: after a clean close, every database file holds all committed
-// data (close checkpoints the cache after flushing the log), so a reopen
-// needs no recovery.
+// data (close checkpoints every file of the cache), so a reopen needs no
+// recovery.
+//
+// Recovery and crashes (Txn/Recovery.swift, Txn/CrashRepair.swift):
+// - DB_RECOVER / DB_RECOVER_FATAL remove the region (and its spill files)
+//   and build a new one, as libdb's __env_remove_env does, then replay the
+//   log into the files before open returns.
+// - A process taking the log finds whether the previous holder died with
+//   the environment open (the commit gate's log-holder field still set):
+//   libdb's joiners simply join such a region, and so does Tern, after
+//   finishing or undoing what the dead process left in flight (a committed
+//   journal, a checkpoint's frozen spill, latches it held). If it died inside
+//   a commit section the pages may be half applied: the region panics and
+//   open returns DB_RUNRECOVERY.
+// - A panicked region refuses joiners with DB_RUNRECOVERY (libdb's
+//   __env_attach), so only recovery (a new region) gets past it.
 import CBerkeleyDB
 import Glibc
 
@@ -32,6 +46,11 @@ extension Environment {
     func attachSubsystems() throws(DBError) {
         let create = openFlags & UInt32(DB_CREATE) != 0
         let dir = home ?? "."
+        let recovering = openFlags & UInt32(DB_RECOVER | DB_RECOVER_FATAL) != 0
+        if recovering {
+            // libdb removes the environment's regions before recovering.
+            removeRegionForRecovery(home: dir)
+        }
         let newRegion: Region
         if openFlags & UInt32(DB_PRIVATE) != 0 {
             newRegion = try Region.makePrivate(size: Region.size(for: config))
@@ -47,11 +66,17 @@ extension Environment {
         }
         let requestedFlags = openFlags
         if !newRegion.created {
+            if newRegion.isPanicked {
+                newRegion.close()
+                throw DBError(DB_RUNRECOVERY, "BDB0060 PANIC: fatal region error detected; run recovery")
+            }
             adoptSubsystems(of: newRegion)
         }
         var newCache: PageCache?
         var newLog: Log?
         var newLocks: LockTable?
+        var newGate: CommitGate?
+        var firstHold = false
         do throws(DBError) {
             if isRequested(.mpool) {
                 let cacheBytes = Int(config.cacheGBytes) * Int(EnvironmentConfig.gigabyte) + Int(config.cacheBytes)
@@ -64,13 +89,17 @@ extension Environment {
                 // The log buffer and tail are still process-local (see
                 // Log/LogShared.swift): two processes appending to one log
                 // would corrupt it, so a second process is refused.
+                firstHold = newRegion.logWriterHolds == 0
                 guard newRegion.acquireLogWriter() else {
                     throw DBError(EBUSY, "tern: another process has this environment's log open; "
                                   + "sharing a log between processes is not supported yet")
                 }
                 do {
                     newLog = try Log.open(Log.Configuration(environment: config, home: dir))
+                    newGate = try CommitGate.attach(newRegion)
                 } catch {
+                    try? newLog?.close()
+                    newLog = nil
                     newRegion.releaseLogWriter()
                     throw error
                 }
@@ -85,6 +114,47 @@ extension Environment {
         cache = newCache
         log = newLog
         lockTable = newLocks
+        commitGate = newGate
+        guard let newGate else { return }
+        do throws(DBError) {
+            if firstHold {
+                if newGate.logHolder != 0 && !newRegion.created && !recovering {
+                    try repairAfterCrash()
+                }
+                if !recovering {
+                    // Nobody else holds the log, so no checkpoint is in
+                    // flight: a journal left behind (a crash, or a region
+                    // removed since) is completed or discarded now, before
+                    // anything reads the files.
+                    try CheckpointJournal.recover(path: journalPath)
+                }
+                newGate.logHolder = getpid()
+            }
+            if newGate.lastCheckpoint.isZero && !newGate.searchedForCheckpoint && !recovering {
+                // libdb's __txn_init: the last checkpoint in the log.
+                if let found = try findLastCheckpoint() {
+                    newGate.noteFoundCheckpoint(record: found.lsn, cut: found.record.cut)
+                }
+                newGate.searchedForCheckpoint = true
+            }
+            if recovering {
+                recoveryReport = try recover(fatal: openFlags & UInt32(DB_RECOVER_FATAL) != 0)
+            }
+        } catch {
+            // Nothing was checkpointed for this handle: detach without
+            // writing, leaving the region as the failure found it.
+            if firstHold && !newRegion.isPanicked && error.code != DB_RUNRECOVERY { newGate.logHolder = 0 }
+            try? newLog?.close()
+            newRegion.releaseLogWriter()
+            newRegion.close()
+            region = nil
+            cache = nil
+            log = nil
+            commitGate = nil
+            lockTable = nil
+            openFlags = requestedFlags
+            throw error
+        }
     }
 
     /// The region's lock table (created or joined; LockTable.attach), with
@@ -97,6 +167,23 @@ extension Environment {
         table.deadlockMessages = messageHandler
         table.verboseDeadlock = config.verbose & UInt32(DB_VERB_DEADLOCK) != 0
         return table
+    }
+
+    /// libdb's __env_remove_env before recovery: the region file and the
+    /// spill files of any region, whoever left them.
+    func removeRegionForRecovery(home: String) {
+        Region.remove(home: home)
+        guard let dirp = opendir(home) else { return }
+        defer { closedir(dirp) }
+        var names: [String] = []
+        while let entry = readdir(dirp) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
+            }
+            if name.hasPrefix("__tern.spill.") { names.append(name) }
+        }
+        let prefix = home.hasSuffix("/") ? home : home + "/"
+        for name in names { unlink(prefix + name) }
     }
 
     /// A joiner takes the subsystems the environment was created with, in
@@ -127,18 +214,26 @@ extension Environment {
         if let log {
             do { try log.flush(sync: true) } catch { failure = failure ?? error }
         }
-        if let cache {
-            do { try cache.checkpointAll() } catch { failure = failure ?? error }
+        if cache != nil {
+            // Every file, at one cut (no checkpoint record: libdb's close
+            // logs none either).
+            do { try checkpoint(files: nil, record: false) } catch { failure = failure ?? error }
         }
         if let log {
             do { try log.close() } catch { failure = failure ?? error }
+            if let region, let commitGate, region.logWriterHolds <= 1 && failure == nil {
+                // A clean release: the next holder has nothing to repair.
+                commitGate.logHolder = 0
+            }
             region?.releaseLogWriter()
         }
         region?.close()
         log = nil
         cache = nil
         lockTable = nil
+        commitGate = nil
         region = nil
+        fileRegistry.removeAll()
         return failure
     }
 }

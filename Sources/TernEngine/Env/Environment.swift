@@ -44,6 +44,25 @@ public final class Environment {
     let transactionTableLock = LocalLock()
     /// The region's lock table (DB_INIT_LOCK, or DB_INIT_CDB).
     public internal(set) var lockTable: LockTable?
+    /// The region's commit gate and checkpoint state (Txn/CommitGate.swift),
+    /// present when the log is. Set at open, read-only until close.
+    public internal(set) var commitGate: CommitGate?
+    /// The file registrations this handle has logged (Txn/FileRegistry.swift).
+    let fileRegistry = FileRegistry()
+    /// This handle's DB_REGISTER slot (Env/EnvRegistry.swift), between open
+    /// and close.
+    var registrySlot: EnvironmentRegistry?
+    /// Messages libdb writes to the error channel on the way to open's
+    /// result (a panicked region seen while registering, say), reported by
+    /// the C layer before the error itself. Emptied by `takeOpenNotices`.
+    var openNotices: [String] = []
+    /// What the last DB_RECOVER / DB_RECOVER_FATAL open did (tests,
+    /// verbose output).
+    public internal(set) var recoveryReport: RecoveryReport?
+    public func takeOpenNotices() -> [String] {
+        defer { openNotices = [] }
+        return openNotices
+    }
     /// Databases opened in this environment and not yet closed; environment
     /// close closes them, as libdb's does.
     var openDatabases: [ObjectIdentifier: Database] = [:]

@@ -318,6 +318,20 @@ public final class Region: @unchecked Sendable {
         }
     }
 
+    /// How many holds this process has on the log-writer lock (0: none;
+    /// private regions: 0). The hold that takes it from 0 is the one that
+    /// may find a previous holder's state to repair.
+    public var logWriterHolds: Int {
+        guard path != nil, fd >= 0 else { return 0 }
+        var st = stat()
+        guard fstat(fd, &st) == 0 else { return 0 }
+        let key = "\(st.st_dev):\(st.st_ino)"
+        return Region.logWriters.withLock { (table: inout [String: (fd: Int32, count: Int, pid: pid_t)]) -> Int in
+            guard let held = table[key], held.pid == getpid() else { return 0 }
+            return held.count
+        }
+    }
+
     /// Drops one hold taken by `acquireLogWriter` (call before `close`).
     public func releaseLogWriter() {
         guard path != nil, fd >= 0 else { return }
@@ -361,6 +375,9 @@ public final class Region: @unchecked Sendable {
 
     public var isPanicked: Bool { tern_atomic_load_u32(base.word32(Region.offPanic)) != 0 }
     public func setPanic() { tern_atomic_store_u32(base.word32(Region.offPanic), 1) }
+    /// Only for the process that set the panic to fence a region it is
+    /// building (recovery), when done.
+    public func clearPanic() { tern_atomic_store_u32(base.word32(Region.offPanic), 0) }
 
     /// Locks a region mutex, recording an owner death in the region.
     @inline(__always) @discardableResult

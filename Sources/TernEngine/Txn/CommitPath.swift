@@ -11,20 +11,55 @@
 // therefore sees every record up to that LSN applied and none after it
 // started: that LSN is the "applied-through" LSN it is cut at.
 //
-// Locking rule: a commit section never waits for a lock (key locks are taken
-// before it starts) and never syncs the log, so excluding sections stalls
-// committers only for the length of one apply.
+// The section is the commit gate (Txn/CommitGate.swift) held shared: one
+// uncontended rwlock read-lock and unlock per commit. A checkpoint holds the
+// gate exclusively only for its cut (memory copies), never for its I/O.
+//
+// Locking rule: a commit section never waits for a lock (key locks and tree
+// latches are taken before it starts), never syncs the log and never enters
+// another section (the gate is not recursive), so excluding sections stalls
+// committers only for the length of one apply. Page changes that are not
+// commits (creating a tree or a named database, truncate, the counts a full
+// DB->stat saves) run in a section too, so a checkpoint never copies a
+// half-changed page.
 import CBerkeleyDB
 
 extension Environment {
-    /// Runs `body` as one commit section (see above).
+    /// Runs `body` as one commit section (see above). Without a log there is
+    /// no gate and no checkpoint to exclude.
+    @inline(__always)
     func commitSection<R>(_ body: () throws(DBError) -> R) throws(DBError) -> R {
-        try body()
+        guard let gate = commitGate else { return try body() }
+        let latch = gate.latch
+        latch.lockShared()
+        defer { latch.unlock() }
+        return try body()
+    }
+
+    /// Logs a FileRegistration for (path, database) in a commit section and
+    /// returns the id commit records will name the database by. `path` is
+    /// the file as opened; the record holds it relative to the home.
+    func registerFile(path: String, databaseName: String, flags: UInt32) throws(DBError) -> UInt32 {
+        guard let log, let gate = commitGate else { return 0 }
+        let recorded = relativeToHome(path)
+        return try commitSection { () throws(DBError) -> UInt32 in
+            try fileRegistry.register(path: recorded, databaseName: databaseName, flags: flags, gate: gate, log: log)
+        }
     }
 
     /// Appends `record` to the log; the caller is inside a commit section.
     func appendCommit(_ record: CommitRecord, to log: Log) throws(DBError) -> LSN {
         try log.append(type: TernLogRecord.commit, payload: record.encoded())
+    }
+
+    /// Logs that a database handle registered as `fileID` closed (libdb's
+    /// dbreg close record). The id stays registered: other handles of the
+    /// same database share it.
+    func logFileClosed(_ fileID: UInt32) throws(DBError) {
+        guard let log, commitGate != nil else { return }
+        try commitSection { () throws(DBError) in
+            try fileRegistry.logClose(fileID, log: log)
+        }
     }
 
     /// How durable an auto-commit or a DB_TXN->commit without flags is:

@@ -141,35 +141,57 @@ public struct CommitRecord: Equatable, Sendable {
 }
 
 /// A log record naming a database file for later records (libdb's dbreg):
-/// the file's path relative to the environment home, the database name
-/// within it (empty for the whole file), and the id CommitRecords use.
+/// the file's path relative to the environment home (absolute when outside
+/// it), the
+/// database name within it (empty for the whole file), and the id
+/// CommitRecords use. Ids are unique per (file, database) while a region
+/// lives; a later registration of an id replaces the earlier one, so a reader
+/// must process registrations in log order.
+///
+/// Format: u8 version (2; version 1 had no flags), u32 fileID, string path,
+/// string databaseName, u32 flags (`customKeyCompare`, `customDupCompare`:
+/// the handle that logged it ordered keys or duplicates with an application
+/// function, which recovery cannot call; `temporary`: an in-memory
+/// database's backing file, which recovery never replays; `closed`: a
+/// handle of the database closed — libdb's dbreg close — which changes no
+/// mapping, other handles may still use the id).
 public struct FileRegistration: Equatable, Sendable {
+    public static let customKeyCompare: UInt32 = 1
+    public static let customDupCompare: UInt32 = 2
+    public static let temporary: UInt32 = 4
+    public static let closed: UInt32 = 8
+
     public var fileID: UInt32
     public var path: String
     public var databaseName: String
+    public var flags: UInt32
 
-    public init(fileID: UInt32, path: String, databaseName: String) {
+    public init(fileID: UInt32, path: String, databaseName: String, flags: UInt32 = 0) {
         self.fileID = fileID
         self.path = path
         self.databaseName = databaseName
+        self.flags = flags
     }
 
     public func encoded() -> [UInt8] {
         var w = ByteWriter()
-        w.u8(1)
+        w.u8(2)
         w.u32(fileID)
         w.string(path)
         w.string(databaseName)
+        w.u32(flags)
         return w.bytes
     }
 
     public static func decode(_ bytes: UnsafeRawBufferPointer) throws(DBError) -> FileRegistration {
         var r = ByteReader(bytes)
-        guard try r.u8() == 1 else { throw .malformed("file registration version") }
+        let version = try r.u8()
+        guard version == 1 || version == 2 else { throw .malformed("file registration version") }
         let id = try r.u32()
         let path = try r.string()
         let name = try r.string()
+        let flags = version == 2 ? try r.u32() : 0
         guard r.isAtEnd else { throw .malformed("file registration trailing bytes") }
-        return FileRegistration(fileID: id, path: path, databaseName: name)
+        return FileRegistration(fileID: id, path: path, databaseName: name, flags: flags)
     }
 }

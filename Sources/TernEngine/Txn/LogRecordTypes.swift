@@ -5,4 +5,7 @@ public enum TernLogRecord {
     public static let commit: UInt32 = 1
     /// A FileRegistration: names a database file for later commit records.
     public static let fileRegistration: UInt32 = 2
+    /// A CheckpointRecord: every database file reflects the log through its
+    /// cut LSN (Txn/Checkpoint.swift).
+    public static let checkpoint: UInt32 = 3
 }

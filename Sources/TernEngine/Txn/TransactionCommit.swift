@@ -160,10 +160,11 @@ extension Transaction {
         let sets = writeSets.values.filter { !$0.isEmpty }
         if sets.isEmpty { return }
         // One exclusive latch per file (databases in one file share it), in
-        // a fixed order.
-        var latches: [(UInt32, SharedLatch)] = []
-        for ws in sets where !latches.contains(where: { $0.0 == ws.opened.logFileID }) {
-            latches.append((ws.opened.logFileID, ws.opened.latch))
+        // a fixed order: by the latch's place in the region.
+        var latches: [(UInt, SharedLatch)] = []
+        for ws in sets {
+            let at = UInt(bitPattern: ws.opened.latch.raw)
+            if !latches.contains(where: { $0.0 == at }) { latches.append((at, ws.opened.latch)) }
         }
         latches.sort { $0.0 < $1.0 }
         for (_, l) in latches { l.lockExclusive() }

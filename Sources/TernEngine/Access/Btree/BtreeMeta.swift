@@ -15,8 +15,10 @@
 // page number (u32 little-endian) of that database's own meta page. A
 // sub-database meta has this same layout at its own page number; only
 // page 0's free-list head is used (one free list per file).
-//   52 u32 checkpoint LSN file, 56 u32 checkpoint LSN offset (reserved:
-//          the LSN whose state the file holds; written by checkpoint)
+//   52 u32 checkpoint LSN file, 56 u32 checkpoint LSN offset: page 0 only,
+//          the last log record the file on disk reflects (stamped into the
+//          image a checkpoint writes; zero: never checkpointed in a logged
+//          environment). Recovery replays this file's records after it.
 //   60 u32 key count, 64 u32 record count saved by the last full DB->stat
 //          (libdb's dbmeta key_count/record_count, which DB_FAST_STAT returns)
 //   68..123 reserved, zero
@@ -144,5 +146,31 @@ extension Btree {
         }
         guard recognised, size >= 512, size <= 65536, size & (size - 1) == 0 else { throw BtreeMeta.notABtree(name) }
         return size
+    }
+}
+
+extension BtreeMeta {
+    /// Stamps `lsn` as the checkpoint LSN of page 0's image (bytes 52..<60)
+    /// and fixes its checksum: the file on disk will reflect the log through
+    /// `lsn`. A page that is not a Tern Btree meta page (a file created but
+    /// never formatted) is left alone; returns whether it was stamped.
+    @discardableResult
+    static func stampCheckpoint(_ p: UnsafeMutableRawPointer, pageSize: Int, lsn: LSN) -> Bool {
+        let page = BtreePage(raw: p, size: pageSize, pgno: 0)
+        guard page.kindByte == PageKind.meta.rawValue, page.u32(16) == magic, page.u32(20) == access,
+              page.u32(24) == version else { return false }
+        page.set32(52, lsn.file)
+        page.set32(56, lsn.offset)
+        page.set32(124, checksum(p))
+        return true
+    }
+
+    /// The checkpoint LSN page 0 carries (zero: never checkpointed with
+    /// one); nil when the page is not a valid meta page.
+    static func checkpointLSN(_ p: UnsafeRawPointer, pageSize: Int) -> LSN? {
+        let page = BtreePage(raw: UnsafeMutableRawPointer(mutating: p), size: pageSize, pgno: 0)
+        guard page.kindByte == PageKind.meta.rawValue, page.u32(16) == magic, page.u32(20) == access,
+              page.u32(24) == version, page.u32(124) == checksum(p) else { return nil }
+        return LSN(file: page.u32(52), offset: page.u32(56))
     }
 }

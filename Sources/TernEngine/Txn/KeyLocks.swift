@@ -1,8 +1,9 @@
 // Key locks for transactions (DESIGN.md, "Isolation is by locks in the
 // shared lock table").
 //
-// Objects (bytes in the lock table), per database (its file id and meta
-// page, so every handle and process names the same object):
+// Objects (bytes in the lock table), per database (its file's id in the
+// region's page cache and its meta page, so every handle and process names
+// the same object; log ids are per environment handle, so not those):
 //   key lock      0x01 fileID metaPage key     shared to read, exclusive to write
 //   end of tree   0x02 fileID metaPage         the "next key" past the last key
 //   database      0x03 fileID metaPage         intention modes, and the
@@ -48,7 +49,7 @@ extension Transaction {
         case .database: bytes.append(3); key = []
         }
         bytes.reserveCapacity(9 + key.count)
-        withUnsafeBytes(of: opened.logFileID.littleEndian) { bytes.append(contentsOf: $0) }
+        withUnsafeBytes(of: opened.file.fileId.littleEndian) { bytes.append(contentsOf: $0) }
         withUnsafeBytes(of: opened.tree.metaPage.littleEndian) { bytes.append(contentsOf: $0) }
         bytes.append(contentsOf: key)
         return bytes
@@ -86,7 +87,7 @@ extension Transaction {
     }
 
     func identity(_ opened: OpenedDatabase) -> TreeIdentity {
-        TreeIdentity(fileID: opened.logFileID, metaPage: opened.tree.metaPage)
+        opened.identity
     }
 
     /// The intention lock (and, for positional databases, the database

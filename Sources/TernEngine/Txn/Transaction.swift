@@ -110,7 +110,7 @@ public final class Transaction {
     // MARK: Write sets
 
     func writeSet(for opened: OpenedDatabase) -> WriteSet {
-        let id = TreeIdentity(fileID: opened.logFileID, metaPage: opened.tree.metaPage)
+        let id = opened.identity
         if let ws = writeSets[id] { return ws }
         let ws = WriteSet(opened: opened)
         writeSets[id] = ws
@@ -120,7 +120,7 @@ public final class Transaction {
     /// The entry for `key` as this transaction sees it: its own, else the
     /// nearest ancestor's; nil when the key is read from the tree.
     func entry(_ opened: OpenedDatabase, _ key: [UInt8]) -> WriteEntry? {
-        let id = TreeIdentity(fileID: opened.logFileID, metaPage: opened.tree.metaPage)
+        let id = opened.identity
         for t in chain {
             if let e = t.writeSets[id]?.entry(key) { return e }
         }
@@ -130,7 +130,7 @@ public final class Transaction {
     /// The spelling `key` is stored under in the nearest write set that has
     /// it.
     func storedKey(_ opened: OpenedDatabase, _ key: [UInt8]) -> [UInt8]? {
-        let id = TreeIdentity(fileID: opened.logFileID, metaPage: opened.tree.metaPage)
+        let id = opened.identity
         for t in chain {
             if let k = t.writeSets[id]?.storedKey(key) { return k }
         }
@@ -139,7 +139,7 @@ public final class Transaction {
 
     /// Whether any member of the chain wrote to this database.
     func hasWrites(_ opened: OpenedDatabase) -> Bool {
-        let id = TreeIdentity(fileID: opened.logFileID, metaPage: opened.tree.metaPage)
+        let id = opened.identity
         for t in chain where !(t.writeSets[id]?.isEmpty ?? true) { return true }
         return false
     }
@@ -147,7 +147,7 @@ public final class Transaction {
     /// The smallest key after `key` (nil: the first) that any member of the
     /// chain has an entry for, and the largest before.
     func overlayKey(_ opened: OpenedDatabase, after key: [UInt8]?) -> [UInt8]? {
-        let id = TreeIdentity(fileID: opened.logFileID, metaPage: opened.tree.metaPage)
+        let id = opened.identity
         var best: [UInt8]?
         for t in chain {
             guard let ws = t.writeSets[id], let k = ws.key(after: key) else { continue }
@@ -157,7 +157,7 @@ public final class Transaction {
     }
 
     func overlayKey(_ opened: OpenedDatabase, before key: [UInt8]?) -> [UInt8]? {
-        let id = TreeIdentity(fileID: opened.logFileID, metaPage: opened.tree.metaPage)
+        let id = opened.identity
         var best: [UInt8]?
         for t in chain {
             guard let ws = t.writeSets[id], let k = ws.key(before: key) else { continue }

@@ -37,11 +37,16 @@ public struct WriteEntry: Sendable {
     public func index(of token: UInt64) -> Int? { items.firstIndex { $0.token == token } }
 }
 
-/// Which database a write set is for: the file and the tree's meta page, so
-/// two handles on one database share the transaction's writes.
+/// Which database a write set is for: the file (its id in the region's page
+/// cache, the same for every handle and process) and the tree's meta page,
+/// so two handles on one database share the transaction's writes.
 struct TreeIdentity: Hashable {
     let fileID: UInt32
     let metaPage: PageNumber
+}
+
+extension OpenedDatabase {
+    var identity: TreeIdentity { TreeIdentity(fileID: file.fileId, metaPage: tree.metaPage) }
 }
 
 final class WriteSet {

@@ -35,7 +35,7 @@ $(BUILD)/lib/pkgconfig/tern.pc: pkgconfig/tern.pc.in
 generate:
 	python3 tools/gen-methods.py
 
-check: all swift-test abi-check dropin-test multiprocess-test compat
+check: all swift-test abi-check dropin-test multiprocess-test crash-test concurrency-test compat
 
 swift-test:
 	$(SWIFT) test --scratch-path $(SCRATCH)
@@ -56,8 +56,8 @@ multiprocess-test: all
 demo: all
 	@TERN_BUILD=$(BUILD) bash demo/demo.sh
 
-# Transaction tests (not part of check until Tern has transactions). One
-# binary each, built with `cc -ldb` against /usr/include/db.h, run against
+# Transaction tests (part of check: 50 crash rounds per mode, 3 concurrency
+# runs). One binary each, built with `cc -ldb` against /usr/include/db.h, run against
 # Tern (build/lib first on LD_LIBRARY_PATH; the run checks Tern was loaded)
 # or, with CRASH_LIB=system / CONCURRENCY_LIB=system (or TEST_LIB=system for
 # both), against the system libdb:

@@ -113,10 +113,18 @@ final class MergedCursor {
     /// The items of `k` as the transaction sees them, with the key's stored
     /// spelling.
     func items(_ k: [UInt8]) throws(DBError) -> (key: [UInt8], items: [WriteItem]) {
+        let (key, items, _) = try itemsAndBase(k)
+        return (key, items)
+    }
+
+    /// `items`, and the entry's before-image: the existing entry's, or the
+    /// tree's items just read.
+    func itemsAndBase(_ k: [UInt8]) throws(DBError) -> (key: [UInt8], items: [WriteItem], base: [[UInt8]]?) {
         if let e = txn.entry(opened, k) {
-            return (txn.storedKey(opened, k) ?? k, e.items)
+            return (txn.storedKey(opened, k) ?? k, e.items, e.base)
         }
-        return try treeItems(k)
+        let (key, items) = try treeItems(k)
+        return (key, items, items.map(\.data))
     }
 
     /// The first key after `k` (nil: the first) with a live item in the
@@ -304,7 +312,11 @@ final class MergedCursor {
                          _ op: BtreePutOp, noOverwrite: Bool = false) throws(DBError) -> (key: [UInt8], token: UInt64) {
         let probe = MergedCursor(opened: opened, txn: txn)
         let tree = opened.tree
-        var (stored, items) = try probe.items(key)
+        var (stored, items, base) = try probe.itemsAndBase(key)
+        // The key is locked exclusively (the caller's lockForWrite) only in
+        // a locking environment: elsewhere the before-image is read at
+        // commit.
+        if txn.lockTable == nil { base = nil }
         if noOverwrite && items.contains(where: { !$0.deleted }) { throw DBError(DB_KEYEXIST) }
         let token: UInt64
         if !tree.hasDups {
@@ -342,7 +354,7 @@ final class MergedCursor {
             let item = WriteItem(data: d, token: token, deleted: false)
             if op == .keyFirst { items.insert(item, at: 0) } else { items.append(item) }
         }
-        txn.setEntry(opened, stored, WriteEntry(items: items))
+        txn.setEntry(opened, stored, WriteEntry(items: items, base: base))
         return (stored, token)
     }
 

@@ -158,11 +158,10 @@ extension Transaction {
         guard let table = lockTable else { return }
         guard try prepare(table, opened, write: true) else { return }
         _ = try acquire(table, Self.lockObject(opened, .key(key)), .write)
-        let next = try Self.treeNeighbour(opened, after: key)
-        if let next {
-            if !next.present {
-                _ = try acquire(table, Self.lockObject(opened, next.key.map { .key($0) } ?? .endOfTree), .write)
-            }
+        // The key after a new one, unless this family wrote the key before
+        // (it locked that gap then).
+        if entry(opened, key) == nil, let next = try Self.treeNeighbour(opened, after: key), !next.present {
+            _ = try acquire(table, Self.lockObject(opened, next.key.map { .key($0) } ?? .endOfTree), .write)
         }
         try counted(opened)
     }
@@ -174,7 +173,11 @@ extension Transaction {
         defer { opened.latch.unlock() }
         let c = opened.tree.cursor()
         let found: [UInt8]
-        do { found = try c.get(.setRange, key: key).key } catch where error.code == DB_NOTFOUND {
+        do {
+            found = try withBuffer(key) { (kb) throws(DBError) -> [UInt8] in
+                try c.get(.setRange, key: kb, data: nil) { (kv, _) throws(DBError) in try kv.bytes() }
+            }
+        } catch where error.code == DB_NOTFOUND {
             return (false, nil)
         }
         let same = found.withUnsafeBytes { f in key.withUnsafeBytes { k in opened.tree.cmpKeys(f, k) } } == 0

@@ -207,7 +207,11 @@ extension Transaction {
             let live = entry.live
             if !tree.hasDups {
                 let old: [UInt8]?
-                do throws(DBError) { old = try tree.get(key) } catch where error.code == DB_NOTFOUND { old = nil }
+                if let base = entry.base {
+                    old = base.first
+                } else {
+                    do throws(DBError) { old = try tree.get(key) } catch where error.code == DB_NOTFOUND { old = nil }
+                }
                 if live.isEmpty {
                     if let old { ops.append(.init(kind: .delete, fileID: file, key: key, data: [], before: old)) }
                 } else {
@@ -215,7 +219,7 @@ extension Transaction {
                 }
                 return
             }
-            let base = Database.duplicates(of: key, in: tree)
+            let base = entry.base ?? Database.duplicates(of: key, in: tree)
             if !tree.hasDups {
                 if live.isEmpty {
                     if let old = base.first { ops.append(.init(kind: .delete, fileID: file, key: key, data: [], before: old)) }

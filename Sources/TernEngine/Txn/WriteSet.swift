@@ -32,6 +32,16 @@ public struct WriteItem: Sendable {
 
 public struct WriteEntry: Sendable {
     public var items: [WriteItem]
+    /// The tree's items of the key when the entry was made from them, kept
+    /// as the commit's before-image when the key was locked exclusively
+    /// before they were read (nobody can change them until this
+    /// transaction ends); nil: read at commit.
+    public var base: [[UInt8]]? = nil
+
+    public init(items: [WriteItem], base: [[UInt8]]? = nil) {
+        self.items = items
+        self.base = base
+    }
     public var liveCount: Int { items.reduce(0) { $0 + ($1.deleted ? 0 : 1) } }
     public var live: [[UInt8]] { items.compactMap { $0.deleted ? nil : $0.data } }
     public func index(of token: UInt64) -> Int? { items.firstIndex { $0.token == token } }

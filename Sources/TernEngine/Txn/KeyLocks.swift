@@ -41,18 +41,24 @@ extension Transaction {
     }
 
     static func lockObject(_ opened: OpenedDatabase, _ object: LockObject) -> [UInt8] {
-        var bytes: [UInt8] = []
-        let key: [UInt8]
+        let tag: UInt8
+        var key: [UInt8] = []
         switch object {
-        case .key(let k): bytes.append(1); key = k
-        case .endOfTree: bytes.append(2); key = []
-        case .database: bytes.append(3); key = []
+        case .key(let k): tag = 1; key = k
+        case .endOfTree: tag = 2
+        case .database: tag = 3
         }
-        bytes.reserveCapacity(9 + key.count)
-        withUnsafeBytes(of: opened.file.fileId.littleEndian) { bytes.append(contentsOf: $0) }
-        withUnsafeBytes(of: opened.tree.metaPage.littleEndian) { bytes.append(contentsOf: $0) }
-        bytes.append(contentsOf: key)
-        return bytes
+        let file = opened.file.fileId.littleEndian, meta = opened.tree.metaPage.littleEndian
+        return [UInt8](unsafeUninitializedCapacity: 9 + key.count) { buf, count in
+            let raw = UnsafeMutableRawBufferPointer(buf)
+            raw[0] = tag
+            raw.storeBytes(of: file, toByteOffset: 1, as: UInt32.self)
+            raw.storeBytes(of: meta, toByteOffset: 5, as: UInt32.self)
+            if !key.isEmpty {
+                key.withUnsafeBytes { raw.baseAddress!.advanced(by: 9).copyMemory(from: $0.baseAddress!, byteCount: $0.count) }
+            }
+            count = 9 + key.count
+        }
     }
 
     var lockTable: LockTable? { environment.lockTable }
@@ -171,17 +177,8 @@ extension Transaction {
     static func treeNeighbour(_ opened: OpenedDatabase, after key: [UInt8]) throws(DBError) -> (present: Bool, key: [UInt8]?)? {
         opened.latch.lockShared()
         defer { opened.latch.unlock() }
-        let c = opened.tree.cursor()
-        let found: [UInt8]
-        do {
-            found = try withBuffer(key) { (kb) throws(DBError) -> [UInt8] in
-                try c.get(.setRange, key: kb, data: nil) { (kv, _) throws(DBError) in try kv.bytes() }
-            }
-        } catch where error.code == DB_NOTFOUND {
-            return (false, nil)
-        }
-        let same = found.withUnsafeBytes { f in key.withUnsafeBytes { k in opened.tree.cmpKeys(f, k) } } == 0
-        return same ? (true, found) : (false, found)
+        let r = try withBuffer(key) { (kb) throws(DBError) in try opened.tree.keyOrNext(kb) }
+        return r.present ? (true, key) : (false, r.next)
     }
 
     /// Counts a key lock and escalates past the threshold.

@@ -179,3 +179,16 @@ extension Btree {
         try withField(page, p.f0) { cmpKeys(key, $0) } == 0
     }
 }
+
+extension Btree {
+    /// Whether `key` is in the tree and, if not, the first key after it (nil:
+    /// none): one descent, no cursor (next-key locking's probe). The caller
+    /// holds the latch.
+    func keyOrNext(_ key: UnsafeRawBufferPointer) throws(DBError) -> (present: Bool, next: [UInt8]?) {
+        guard let (page, i) = try seek(Probe(key: key)) else { return (false, nil) }
+        defer { release(page) }
+        let p = try page.parse(i)
+        if try keyEquals(page, p, key) { return (true, nil) }
+        return (false, try fieldArray(page, p.f0))
+    }
+}

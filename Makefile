@@ -20,7 +20,10 @@ all: lib $(BUILD)/include/db.h $(BUILD)/lib/pkgconfig/tern.pc
 lib:
 	$(SWIFT) build $(SWIFT_LIB_FLAGS)
 	@mkdir -p $(BUILD)/lib
-	cp -f $(SCRATCH)/release/libtern.so $(BUILD)/lib/libtern.so
+	@# A new inode, renamed into place: rewriting the mapped file in place
+	@# would crash (SIGBUS) every process running on the old library.
+	cp -f $(SCRATCH)/release/libtern.so $(BUILD)/lib/.libtern.so.new
+	mv -f $(BUILD)/lib/.libtern.so.new $(BUILD)/lib/libtern.so
 	ln -sf libtern.so $(BUILD)/lib/libdb-5.3.so
 
 $(BUILD)/include/db.h: include/db.h

@@ -245,6 +245,8 @@ extension Database {
             let c = tree.cursor()
             _ = try c.get(.getBoth, key: op.key, data: op.data)
             try c.delete()
+        case .truncate:
+            _ = try tree.truncate()
         case .setDuplicates:
             let items = try CommitRecord.decodeList(op.data)
             do { try tree.delete(op.key) } catch where error.code == DB_NOTFOUND {}

@@ -304,8 +304,15 @@ extension Database {
         }
         o.latch.lockExclusive()
         defer { o.latch.unlock() }
-        let count = try environment.commitSection { () throws(DBError) -> UInt32 in try o.tree.truncate() }
-        if environment.log != nil { try persist(o.file) }
+        guard let log = environment.log else { return try o.tree.truncate() }
+        // Through the commit path like any write: logged, then applied.
+        let env = environment
+        let (count, lsn) = try env.commitSection { () throws(DBError) -> (UInt32, LSN) in
+            let op = CommitRecord.Operation(kind: .truncate, fileID: o.logFileID, key: [], data: [], before: nil)
+            let lsn = try env.appendCommit(CommitRecord(transactionID: 0, operations: [op]), to: log)
+            return (try o.tree.truncate(), lsn)
+        }
+        try log.commit(lsn, mode: env.defaultCommitMode)
         return count
     }
 

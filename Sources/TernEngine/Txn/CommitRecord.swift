@@ -37,6 +37,10 @@ public struct CommitRecord: Equatable, Sendable {
         /// `before` the old one, each encoded by `encodeList` (an empty list:
         /// the key absent).
         case setDuplicates = 5
+        /// Remove every item of the database (DB->truncate outside a
+        /// transaction; `key`, `data` and `before` are empty: a rollback
+        /// across it needs internal initialisation, as DESIGN.md says).
+        case truncate = 6
     }
 
     /// A duplicate set as `setDuplicates` logs it: u32 count, then blobs.

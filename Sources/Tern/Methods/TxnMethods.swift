@@ -65,6 +65,15 @@ enum TxnMethods {
             out.pointee = sp
             return 0
         }
+        h.pointee.log_put = { dbenv, lsnp, dbt, flags in
+            guard let dbenv, let dbt else { return EINVAL }
+            var lsn = LSN(file: 0, offset: 0)
+            let ret = EnvConfigMethods.run(dbenv) { env throws(DBError) in
+                lsn = try env.logPut(DBTMemory.bytes(of: dbt), flags: flags)
+            }
+            if ret == 0, let lsnp { lsnp.pointee = DB_LSN(file: lsn.file, offset: lsn.offset) }
+            return ret
+        }
         h.pointee.txn_stat_print = { dbenv, flags in
             EnvConfigMethods.run(dbenv) { env throws(DBError) in
                 let lines = try env.transactionStatisticsText(flags: flags)

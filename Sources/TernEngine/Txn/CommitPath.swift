@@ -79,3 +79,29 @@ extension Environment {
         region?.setPanic()
     }
 }
+
+extension Environment {
+    /// DB_ENV->log_put (libdb's __log_put_pp checks): an application record
+    /// with the bytes given, made durable with DB_FLUSH (or written with
+    /// DB_LOG_WRNOSYNC). Returns its LSN.
+    public func logPut(_ data: UnsafeRawBufferPointer, flags: UInt32) throws(DBError) -> LSN {
+        let method = "DB_ENV->log_put"
+        try requireSubsystem(method, .log)
+        let allowed = UInt32(DB_LOG_CHKPNT | DB_LOG_COMMIT | DB_FLUSH | DB_LOG_NOCOPY | DB_LOG_WRNOSYNC)
+        if flags & ~allowed != 0 { throw .illegalFlag(method) }
+        if flags & UInt32(DB_LOG_WRNOSYNC) != 0 && flags & UInt32(DB_FLUSH) != 0 {
+            throw .illegalFlagCombination(method)
+        }
+        try requireNotPanicked()
+        guard let log else { throw .notConfigured(method, subsystem: Subsystem.log.name) }
+        let lsn = try commitSection { () throws(DBError) -> LSN in
+            try log.append(type: TernLogRecord.application, payload: data)
+        }
+        if flags & UInt32(DB_FLUSH) != 0 {
+            try log.commit(lsn, mode: .sync)
+        } else if flags & UInt32(DB_LOG_WRNOSYNC) != 0 {
+            try log.commit(lsn, mode: .writeNoSync)
+        }
+        return lsn
+    }
+}

@@ -8,4 +8,7 @@ public enum TernLogRecord {
     /// A CheckpointRecord: every database file reflects the log through its
     /// cut LSN (Txn/Checkpoint.swift).
     public static let checkpoint: UInt32 = 3
+    /// An application's record (DB_ENV->log_put): its bytes as given;
+    /// recovery and replication's apply skip it.
+    public static let application: UInt32 = 4
 }

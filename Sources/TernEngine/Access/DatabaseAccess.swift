@@ -154,10 +154,23 @@ extension Database {
                               : "BDB0696 Duplicate data items are not supported with sorted data")
             }
             ops.append(.init(kind: .putDuplicate, fileID: o.logFileID, key: keyBytes, data: Array(data), before: nil))
-        } else {
+        } else if request == .noOverwrite {
             let before = try? o.tree.get(keyBytes)
-            if request == .noOverwrite && before != nil { throw DBError(DB_KEYEXIST) }
-            ops.append(.init(kind: .put, fileID: o.logFileID, key: keyBytes, data: Array(data), before: before))
+            if before != nil { throw DBError(DB_KEYEXIST) }
+            ops.append(.init(kind: .put, fileID: o.logFileID, key: keyBytes, data: Array(data), before: nil))
+        } else {
+            // One descent: the put reads the value it replaces, the record
+            // is logged right after it in the same commit section, under
+            // the exclusive latch.
+            let env = environment
+            let lsn = try env.commitSection { () throws(DBError) -> LSN in
+                let before = try o.tree.upsert(key: key, data: data, capturing: true)
+                let op = CommitRecord.Operation(kind: .put, fileID: o.logFileID, key: keyBytes, data: Array(data),
+                                                before: before)
+                return try env.appendApplied(CommitRecord(transactionID: 0, operations: [op]), to: log)
+            }
+            if autoCommit { try log.commit(lsn, mode: env.defaultCommitMode) }
+            return
         }
         try commitAndApply(ops, o, to: log, autoCommit: autoCommit)
     }

@@ -310,8 +310,17 @@ final class MergedCursor {
     /// the item written. DB_KEYEXIST where libdb returns it.
     static func putKeyed(_ txn: Transaction, _ opened: OpenedDatabase, key: [UInt8], data d: [UInt8],
                          _ op: BtreePutOp, noOverwrite: Bool = false) throws(DBError) -> (key: [UInt8], token: UInt64) {
-        let probe = MergedCursor(opened: opened, txn: txn)
         let tree = opened.tree
+        if !tree.hasDups && !noOverwrite && op != .noDupData && tree.keyCompare == nil
+            && txn.entry(opened, key) == nil {
+            // A plain overwrite of a key this family has not touched needs
+            // nothing from the tree: its only item is token 0 (as a tree
+            // item's would be), and the commit reads the before-image in
+            // its apply descent.
+            txn.setEntry(opened, key, WriteEntry(items: [WriteItem(data: d, token: 0, deleted: false)], base: nil))
+            return (key, 0)
+        }
+        let probe = MergedCursor(opened: opened, txn: txn)
         var (stored, items, base) = try probe.itemsAndBase(key)
         // The key is locked exclusively (the caller's lockForWrite) only in
         // a locking environment: elsewhere the before-image is read at

@@ -105,3 +105,18 @@ extension Environment {
         return lsn
     }
 }
+
+extension Environment {
+    /// Appends the record of operations already applied in this commit
+    /// section. If the append fails the pages hold a write the log does
+    /// not: the environment panics (only recovery, which discards the pages'
+    /// unlogged state, can continue).
+    func appendApplied(_ record: CommitRecord, to log: Log) throws(DBError) -> LSN {
+        do {
+            return try appendCommit(record, to: log)
+        } catch {
+            panic(because: error)
+            throw DBError(DB_RUNRECOVERY, "BDB0061 PANIC: \(error.message ?? String(cString: db_strerror(error.code)))")
+        }
+    }
+}

@@ -171,9 +171,10 @@ extension Transaction {
         defer { for (_, l) in latches.reversed() { l.unlock() } }
         var ops: [CommitRecord.Operation] = []
         var applyTo: [Btree] = []
+        var capture: [Bool] = []
         for ws in sets {
             let before = ops.count
-            try Self.operations(of: ws, into: &ops)
+            try Self.operations(of: ws, into: &ops, capture: &capture)
             applyTo += Array(repeating: ws.tree, count: ops.count - before)
         }
         if ops.isEmpty { return }
@@ -182,30 +183,49 @@ extension Transaction {
             for (op, tree) in zip(ops, applyTo) { try Database.apply(op, to: tree) }
             return
         }
+        // Applied, then logged, in one commit section under the exclusive
+        // latches: a put whose before-image is not known yet reads it in
+        // its own descent. A failure once the pages changed panics the
+        // environment (recovery starts from pages that never saw them).
         let lsn = try env.commitSection { () throws(DBError) -> LSN in
-            let lsn = try env.appendCommit(CommitRecord(transactionID: id, operations: ops), to: log)
             do throws(DBError) {
-                for (op, tree) in zip(ops, applyTo) { try Database.apply(op, to: tree) }
+                for i in ops.indices {
+                    if capture[i] {
+                        ops[i].before = try withBuffer(ops[i].key) { (k) throws(DBError) in
+                            try withBuffer(ops[i].data) { (d) throws(DBError) in
+                                try applyTo[i].upsert(key: k, data: d, capturing: true)
+                            }
+                        }
+                    } else {
+                        try Database.apply(ops[i], to: applyTo[i])
+                    }
+                }
             } catch {
-                // The record is in the log but only part of it reached the
-                // pages: the environment can't go on without recovery
-                // (which applies the whole record), as libdb panics.
                 env.panic(because: error)
                 throw DBError(DB_RUNRECOVERY, "BDB0061 PANIC: \(error.message ?? String(cString: db_strerror(error.code)))")
             }
-            return lsn
+            return try env.appendApplied(CommitRecord(transactionID: id, operations: ops), to: log)
         }
         try log.commit(lsn, mode: commitMode(flags))
     }
 
     /// A write set's net operations, with before-images read from the tree
     /// (the caller holds its latch exclusively).
-    static func operations(of ws: WriteSet, into ops: inout [CommitRecord.Operation]) throws(DBError) {
+    /// `capture[i]`: operation i is a put whose before-image the apply
+    /// reads (set by the commit in the same descent).
+    static func operations(of ws: WriteSet, into ops: inout [CommitRecord.Operation],
+                           capture: inout [Bool]) throws(DBError) {
         let tree = ws.tree
         let file = ws.opened.logFileID
         try ws.forEach { (key, entry) throws(DBError) in
             let live = entry.live
             if !tree.hasDups {
+                if !live.isEmpty && entry.base == nil {
+                    capture += Array(repeating: false, count: ops.count - capture.count)
+                    ops.append(.init(kind: .put, fileID: file, key: key, data: live[0], before: nil))
+                    capture.append(true)
+                    return
+                }
                 let old: [UInt8]?
                 if let base = entry.base {
                     old = base.first
@@ -241,5 +261,6 @@ extension Transaction {
                                  data: CommitRecord.encodeList(live), before: CommitRecord.encodeList(base)))
             }
         }
+        capture += Array(repeating: false, count: ops.count - capture.count)
     }
 }

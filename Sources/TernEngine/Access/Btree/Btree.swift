@@ -487,14 +487,23 @@ public final class Btree {
     /// it over), and the new item is encoded into itemScratch, so an
     /// in-cache put that fits its leaf allocates nothing.
     func upsert(key: UnsafeRawBufferPointer, data: UnsafeRawBufferPointer) throws(DBError) {
+        _ = try upsert(key: key, data: data, capturing: false)
+    }
+
+    /// `upsert` that returns the data it replaced (nil: the key was new),
+    /// read in the same descent: the before-image of a logged put.
+    func upsert(key: UnsafeRawBufferPointer, data: UnsafeRawBufferPointer,
+                capturing: Bool) throws(DBError) -> [UInt8]? {
         let probe = Probe(key: key)
         let page = try findLeaf(probe, record: true, writeLeaf: true)
         let i: Int
         let exact: Bool
         var stored: [UInt8]? = nil
+        var old: [UInt8]? = nil
         do throws(DBError) {
             i = try lowerBound(page, probe)
             if i < page.count { exact = try keyEquals(page, page.parse(i), key) } else { exact = false }
+            if exact && capturing { old = try fieldArray(page, page.parse(i).f1) }
             // An overwrite keeps the stored key, as libdb replaces only the
             // data: under a custom comparator the caller's equal key may be
             // spelled differently.
@@ -508,6 +517,7 @@ public final class Btree {
         } else {
             try writeEntry(key: key, data: data, token: nil, replace: exact, pinned: page)
         }
+        return old
     }
 
     /// Inserts a new entry, which `probe` names exactly (it must be absent).

@@ -1,7 +1,7 @@
 /* Btree operations inside transactions that btree_env.c and
  * btree_bad_input.c do not cover: record numbers (DB_RECNUM) seeing the
  * transaction's own inserts and deletes and renumbering back on abort;
- * DB->stat and DB->key_range in a transaction; bulk gets (DB_MULTIPLE_KEY)
+ * DB->stat and DB->key_range in a transaction, in terms
  * of the transaction's view; DB->truncate committed; sub-databases created
  * in committed and aborted transactions (the master database lists only
  * committed ones); env dbrename/dbremove inside explicit transactions,
@@ -35,30 +35,6 @@ static void stat_line(DB *db, DB_TXN *t, const char *label)
 	if (r != 0) { printf("stat %s -> %s\n", label, RCS(r)); return; }
 	printf("stat %s: nkeys=%u ndata=%u\n", label, st->bt_nkeys, st->bt_ndata);
 	free(st);
-}
-
-static void bulk(DB *db, DB_TXN *t, const char *label)
-{
-	DBC *c;
-	DBT k = Z(), d = Z();
-	static char buf[64 * 1024];
-	void *p, *kp, *dp;
-	size_t kl, dl;
-	int r, n = 0;
-	printf("bulk %s:", label);
-	if ((r = db->cursor(db, t, &c, 0)) != 0) { printf(" cursor -> %s\n", RCS(r)); return; }
-	d.data = buf; d.ulen = sizeof(buf); d.flags = DB_DBT_USERMEM;
-	while ((r = c->get(c, &k, &d, DB_NEXT | DB_MULTIPLE_KEY)) == 0) {
-		DB_MULTIPLE_INIT(p, &d);
-		for (;;) {
-			DB_MULTIPLE_KEY_NEXT(p, &d, kp, kl, dp, dl);
-			if (p == NULL) break;
-			printf(" %.*s=%.*s", (int)kl, (char *)kp, (int)dl, (char *)dp);
-			n++;
-		}
-	}
-	printf(" (%d pairs, end %d)\n", n, r);
-	c->close(c);
 }
 
 static void keyrange(DB *db, DB_TXN *t, const char *key)

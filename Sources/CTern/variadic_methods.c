@@ -8,6 +8,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include "ctern.h"
 
 /* Formats into a malloc'd string (NULL when fmt is NULL or memory is short). */
@@ -35,12 +36,24 @@ static void env_errx(const DB_ENV *dbenv, const char *fmt, ...)
 	free(buf);
 }
 
-/* Application log records are not built yet: DB_OPNOTSUP, said on the channel. */
+/* libdb formats into a 2048-byte buffer and logs what vsnprintf says it
+ * wrote (reading past its buffer when the text was longer); Tern logs the
+ * text as cut to that buffer. */
 static int env_log_printf(DB_ENV *dbenv, DB_TXN *txn, const char *fmt, ...)
 {
-	(void)txn;
-	(void)fmt;
-	return tern_report_unsupported(dbenv, "DB_ENV->log_printf");
+	char buf[2048];
+	int n = 0;
+	if (fmt != NULL) {
+		va_list ap;
+		va_start(ap, fmt);
+		n = vsnprintf(buf, sizeof(buf), fmt, ap);
+		va_end(ap);
+	}
+	if (n < 0)
+		n = 0;
+	if (n > (int)sizeof(buf) - 1)
+		n = (int)sizeof(buf) - 1;
+	return tern_log_printf_text(dbenv, txn, buf, (u_int32_t)n);
 }
 
 static void db_err(DB *dbp, int error, const char *fmt, ...)
@@ -58,13 +71,66 @@ static void db_errx(DB *dbp, const char *fmt, ...)
 }
 
 
+/* The most fields a record specification may have: libdb's generated
+ * specifications have a handful; a longer one is taken as unterminated. */
+#define	TERN_LOGREC_MAX_FIELDS	256
+
 static int env_log_put_record(DB_ENV *dbenv, DB *dbp, DB_TXN *txn, DB_LSN *lsnp,
     u_int32_t flags, u_int32_t rectype, u_int32_t has_data, u_int32_t size,
     DB_LOG_RECSPEC *spec, ...)
 {
-	(void)dbp; (void)txn; (void)lsnp; (void)flags; (void)rectype;
-	(void)has_data; (void)size; (void)spec;
-	return tern_report_unsupported(dbenv, "DB_ENV->log_put_record");
+	struct tern_logrec_field fields[TERN_LOGREC_MAX_FIELDS];
+	u_int32_t n = 0;
+	va_list ap;
+	DBT *dbt;
+	DB_LSN *lsn;
+
+	(void)has_data; (void)size;
+	if (spec == NULL)
+		return tern_log_put_record_fields(dbenv, dbp, txn, lsnp, flags, rectype, NULL, (u_int32_t)-1);
+	va_start(ap, spec);
+	for (; spec->type != LOGREC_Done; spec++) {
+		struct tern_logrec_field *f;
+		if (n == TERN_LOGREC_MAX_FIELDS) {
+			va_end(ap);
+			return tern_log_put_record_fields(dbenv, dbp, txn, lsnp, flags, rectype, NULL, (u_int32_t)-1);
+		}
+		f = &fields[n++];
+		memset(f, 0, sizeof(*f));
+		switch (spec->type) {
+		case LOGREC_DB:
+			f->kind = TERN_LOGREC_DB;
+			break;
+		case LOGREC_ARG: case LOGREC_TIME: case LOGREC_DBOP: case LOGREC_OP:
+			f->kind = TERN_LOGREC_WORD;
+			f->word = va_arg(ap, u_int32_t);
+			break;
+		case LOGREC_DBT: case LOGREC_PGLIST: case LOGREC_LOCKS: case LOGREC_HDR:
+		case LOGREC_DATA: case LOGREC_PGDBT: case LOGREC_PGDDBT:
+			f->kind = TERN_LOGREC_BYTES;
+			dbt = va_arg(ap, DBT *);
+			if (dbt != NULL) {
+				f->present = 1;
+				f->data = dbt->data;
+				f->size = dbt->size;
+			}
+			break;
+		case LOGREC_POINTER:
+			f->kind = TERN_LOGREC_LSN;
+			lsn = va_arg(ap, DB_LSN *);
+			if (lsn != NULL) {
+				f->present = 1;
+				f->lsn = *lsn;
+			}
+			break;
+		default:
+			/* Unknown field type: the arguments cannot be read. */
+			va_end(ap);
+			return tern_log_put_record_fields(dbenv, dbp, txn, lsnp, flags, rectype, NULL, (u_int32_t)-2);
+		}
+	}
+	va_end(ap);
+	return tern_log_put_record_fields(dbenv, dbp, txn, lsnp, flags, rectype, fields, n);
 }
 
 void tern_install_env_variadics(DB_ENV *dbenv)

@@ -22,9 +22,13 @@ enum ErrorChannel {
 
     /// Reports an engine error on `dbenv`'s channel and returns its code.
     @discardableResult
+    /// A message of several lines is several of libdb's __db_errx calls
+    /// (libdb's own messages never contain a newline): one line each.
     static func report(_ dbenv: UnsafePointer<DB_ENV>?, _ error: DBError) -> Int32 {
         if let message = error.message {
-            write(dbenv, message, suffix: .none, applicationCall: false)
+            for line in message.split(separator: "\n", omittingEmptySubsequences: false) {
+                write(dbenv, String(line), suffix: .none, applicationCall: false)
+            }
         }
         return error.code
     }

@@ -233,7 +233,19 @@ enum EnvConfigMethods {
         h.pointee.get_feedback = { e, out in out?.pointee = e?.pointee.db_feedback; return 0 }
         h.pointee.set_paniccall = { e, f in e?.pointee.db_paniccall = f; return 0 }
         h.pointee.set_app_dispatch = { e, f in
-            EnvConfigMethods.run(e) { env throws(DBError) in try env.requireNotOpened("DB_ENV->set_app_dispatch"); e!.pointee.app_dispatch = f }
+            EnvConfigMethods.run(e) { env throws(DBError) in
+                try env.requireNotOpened("DB_ENV->set_app_dispatch")
+                e!.pointee.app_dispatch = f
+                env.applicationDispatch = f.map { f in
+                    { record, lsn, op in
+                        var dbt = DBT()
+                        dbt.data = UnsafeMutableRawPointer(mutating: record.baseAddress)
+                        dbt.size = UInt32(record.count)
+                        var at = DB_LSN(file: lsn.file, offset: lsn.offset)
+                        return f(e, &dbt, &at, db_recops(rawValue: op))
+                    }
+                }
+            }
         }
         h.pointee.get_app_dispatch = { e, out in out?.pointee = e?.pointee.app_dispatch; return 0 }
         h.pointee.set_isalive = { e, f in

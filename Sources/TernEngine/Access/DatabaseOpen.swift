@@ -124,6 +124,12 @@ extension Database {
             } else {
                 if has(DB_EXCL) && database == nil { throw DBError(EEXIST) }
                 if let recorded = try Btree.recordedPageSize(path: path, name: path) { pageSize = recorded }
+                // A named database of another type may live in a Btree
+                // master (libdb allows it): not built, rather than "not a
+                // database". The master itself must be what was asked for.
+                if database != nil && requestedType != DB_BTREE && requestedType != DB_UNKNOWN {
+                    throw .notSupported("DB->open of a Hash, Recno, Queue or Heap database")
+                }
                 try Self.checkAccessMethod(requestedType, name: path)
             }
         }

@@ -82,6 +82,9 @@ public final class Environment {
     /// message channel; installed by the C layer. Without it messages are
     /// dropped.
     public var messageHandler: ((String) -> Void)?
+    /// DB_ENV->set_app_dispatch's function, wrapped by the C layer; nil when
+    /// none was given (see Txn/ApplicationRecords.swift).
+    public var applicationDispatch: ApplicationDispatch?
 
     /// libdb's verbose file-operation trace (__os_exists and friends print
     /// "fileops: ..." when DB_VERB_FILEOPS or DB_VERB_FILEOPS_ALL is on).

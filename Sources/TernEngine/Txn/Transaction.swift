@@ -66,6 +66,13 @@ public final class Transaction {
     var onAbort: [() -> Void] = []
     /// Key locks held, by database (escalation counts these).
     var locking = TransactionLocks()
+    /// The last application record (log_printf, log_put_record) this
+    /// transaction wrote: the next one's prev_lsn, as libdb chains them.
+    var lastApplicationLSN: LSN?
+    /// Application-type records (rectype >= DB_user_BEGIN) written in this
+    /// transaction and its committed children, in log order: an abort hands
+    /// them back, newest first, to the application's dispatch function.
+    var applicationUndo: [(lsn: LSN, record: [UInt8])] = []
 
     init(environment: Environment, id: UInt32, parent: Transaction?, slot: Int, flags: UInt32) {
         self.environment = environment

@@ -102,6 +102,7 @@ extension Transaction {
             }
             parent.onCommit += onCommit
             parent.onAbort += onAbort
+            parent.applicationUndo += applicationUndo
             transferLocks(to: parent)
             finish(.committed)
             return
@@ -123,11 +124,18 @@ extension Transaction {
     /// DB_TXN->abort: the write sets are dropped, the locks released.
     public func abort() throws(DBError) {
         try requireActive("DB_TXN->abort")
-        for child in children.values { try? child.abort() }
+        var failure: DBError?
+        for child in children.values {
+            do { try child.abort() } catch { failure = failure ?? error }
+        }
         writeSets.removeAll()
         for undo in onAbort.reversed() { undo() }
+        if !applicationUndo.isEmpty {
+            do { try environment.undoApplicationRecords(applicationUndo) } catch { failure = failure ?? error }
+        }
         releaseLocks()
         finish(.aborted)
+        if let failure { throw failure }
     }
 
     private func finish(_ outcome: State) {
@@ -135,6 +143,7 @@ extension Transaction {
         writeSets.removeAll()
         onCommit.removeAll()
         onAbort.removeAll()
+        applicationUndo.removeAll()
         parent?.children[ObjectIdentifier(self)] = nil
         if let table = environment.transactionTableStorage {
             table.end(slot: slot, outcome == .committed ? .commit : .abort)

@@ -55,10 +55,6 @@ int main(void)
 	dump(b, "two");
 	R(b->close(b, 0));
 	db = mkdb(NULL);
-	R(db->open(db, NULL, "multi.db", "three", DB_HASH, DB_CREATE, 0644));
-	put1(db, "k1", "three-1");
-	R(db->close(db, 0));
-	db = mkdb(NULL);
 	R(db->open(db, NULL, "multi.db", "", DB_BTREE, DB_CREATE, 0644));
 	put1(db, "k", "empty name");
 	R(db->close(db, 0));
@@ -69,13 +65,6 @@ int main(void)
 	R(db->open(db, NULL, "multi.db", "one", DB_UNKNOWN, 0, 0));
 	t = 0; R(db->get_type(db, &t)); printf("  type %d\n", (int)t);
 	dump(db, "one reopened");
-	R(db->close(db, 0));
-	db = mkdb(NULL);
-	R(db->open(db, NULL, "multi.db", "three", DB_UNKNOWN, 0, 0));
-	t = 0; R(db->get_type(db, &t)); printf("  type %d\n", (int)t);
-	R(db->close(db, 0));
-	db = mkdb(NULL);
-	R(db->open(db, NULL, "multi.db", "three", DB_BTREE, 0, 0));
 	R(db->close(db, 0));
 	db = mkdb(NULL);
 	R(db->open(db, NULL, "multi.db", "four", DB_BTREE, 0, 0));

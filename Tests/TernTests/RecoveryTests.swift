@@ -100,6 +100,67 @@ import Testing
         }
     }
 
+    @Test func removesAndRenamesAreLoggedWithPathsRelativeToTheHome() throws {
+        try L.inScratch { dir in
+            let env = try L.open(dir)
+            let a = try L.database(env, "a.db")
+            try L.put(a, "k", "v")
+            try a.close(noSync: false)
+            let m = try L.database(env, "m.db", "x")
+            try m.close(noSync: false)
+            try env.renameDatabase(file: "a.db", database: nil, newName: "b.db", flags: 0)
+            try env.renameDatabase(file: "m.db", database: "x", newName: "y", flags: 0)
+            try env.removeDatabase(file: "m.db", database: "y", flags: 0)
+            try env.removeDatabase(file: "b.db", database: nil, flags: 0)
+            let ops = try L.records(env, type: TernLogRecord.fileOperation).map { try FileOperation.decode($0.payload) }
+            #expect(ops == [FileOperation(kind: .rename, path: "a.db", databaseName: "", newName: "b.db"),
+                            FileOperation(kind: .rename, path: "m.db", databaseName: "x", newName: "y"),
+                            FileOperation(kind: .remove, path: "m.db", databaseName: "y"),
+                            FileOperation(kind: .remove, path: "b.db", databaseName: "")])
+            try env.close()
+        }
+    }
+
+    @Test func recoveryRedoesAFileRenameTheFilesDoNotShow() throws {
+        try L.inScratch { dir in
+            let env = try L.open(dir)
+            let a = try L.database(env, "a.db")
+            for i in 0..<20 { try L.put(a, "k" + pad4(i), "v\(i)") }
+            let expected = try L.contents(a)
+            try a.close(noSync: false)
+            // The record of a rename whose directory change was lost (a
+            // power failure before the directory reached the disk).
+            try env.loggingFileOperation(FileOperation(kind: .rename, path: dir + "/a.db", databaseName: "",
+                                                       newName: dir + "/b.db")) { () throws(DBError) in }
+            try env.log!.flush(sync: true)
+            env.abandonForTesting()
+            let again = try L.open(dir, extra: DB_RECOVER)
+            #expect(access(dir + "/a.db", F_OK) != 0)
+            let b = try L.database(again, "b.db", create: false)
+            #expect(try L.contents(b) == expected)
+            try b.close(noSync: false)
+            try again.close()
+        }
+    }
+
+    @Test func recoveryDoesNotRemoveAFileCreatedAgainAfterTheRemove() throws {
+        try L.inScratch { dir in
+            let env = try L.open(dir)
+            let a = try L.database(env, "a.db")
+            try L.put(a, "old", "first incarnation")
+            try a.close(noSync: false)
+            try env.removeDatabase(file: "a.db", database: nil, flags: 0)
+            let again = try L.database(env, "a.db")
+            try L.put(again, "new", "second incarnation")
+            env.abandonForTesting()
+            let recovered = try L.open(dir, extra: DB_RECOVER)
+            let b = try L.database(recovered, "a.db", create: false)
+            #expect(try L.contents(b) == ["new=second incarnation"])
+            try b.close(noSync: false)
+            try recovered.close()
+        }
+    }
+
     @Test func corruptLogTailIsCutNotApplied() throws {
         try L.inScratch { dir in
             let env = try L.open(dir)

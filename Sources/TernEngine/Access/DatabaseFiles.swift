@@ -9,10 +9,12 @@
 // master database (a named database) — a whole file is unlinked or renamed
 // without a latch, as libdb does it with no handle open on it.
 //
-// In a logged environment these changes are not log records (nothing here
-// runs inside a transaction): each ends with the log flushed and the file
-// checkpointed, so the file on disk holds the new state and replaying the
-// log from the file's checkpoint cannot resurrect what was truncated.
+// In a logged environment truncate is a commit record (kind 6) and remove /
+// rename are FileOperation records (Txn/FileOperationRecord.swift), each
+// appended in the commit section that makes the change. A change inside a
+// file also ends with the log flushed and the file checkpointed, so the
+// file on disk holds the new state and replaying the log from the file's
+// checkpoint cannot resurrect what was removed or truncated.
 import CBerkeleyDB
 import Glibc
 
@@ -432,10 +434,14 @@ extension Database {
         let path = resolvePath(file, creating: false)
         guard access(path, F_OK) == 0 else { throw DBError(ENOENT) }
         guard let database else {
-            if unlink(path) != 0 { let e = errno; throw DBError(e, "\(path): \(String(cString: strerror(e)))") }
+            try environment.loggingFileOperation(FileOperation(kind: .remove, path: path, databaseName: "")) {
+                () throws(DBError) in
+                if unlink(path) != 0 { let e = errno; throw DBError(e, "\(path): \(String(cString: strerror(e)))") }
+            }
             return
         }
-        try withFile(path: path, name: file) { (store) throws(DBError) in
+        try withFile(path: path, name: file,
+                     logging: FileOperation(kind: .remove, path: path, databaseName: database)) { (store) throws(DBError) in
             try Btree.removeSubdatabase(store: store, name: Array(database.utf8), fileName: file)
         }
     }
@@ -462,13 +468,18 @@ extension Database {
             } else {
                 newPath = resolvePath(newName, creating: false)
             }
-            if Glibc.rename(path, newPath) != 0 {
-                let e = errno
-                throw DBError(e, "\(newPath): \(String(cString: strerror(e)))")
+            try environment.loggingFileOperation(FileOperation(kind: .rename, path: path, databaseName: "",
+                                                               newName: newPath)) { () throws(DBError) in
+                if Glibc.rename(path, newPath) != 0 {
+                    let e = errno
+                    throw DBError(e, "\(newPath): \(String(cString: strerror(e)))")
+                }
             }
             return
         }
-        try withFile(path: path, name: file) { (store) throws(DBError) in
+        try withFile(path: path, name: file,
+                     logging: FileOperation(kind: .rename, path: path, databaseName: database,
+                                            newName: newName)) { (store) throws(DBError) in
             try Btree.renameSubdatabase(store: store, name: Array(database.utf8), to: Array(newName.utf8),
                                         fileName: file)
         }
@@ -477,7 +488,8 @@ extension Database {
     /// Opens `path` in the cache (the environment's, or a private one for a
     /// handle without an environment), runs `body` under the file's latch
     /// held exclusively, persists and closes it.
-    func withFile(path: String, name: String, _ body: (CacheFile) throws(DBError) -> Void) throws(DBError) {
+    func withFile(path: String, name: String, logging operation: FileOperation? = nil,
+                  _ body: (CacheFile) throws(DBError) -> Void) throws(DBError) {
         let cache = try cacheForOpen()
         defer { if environment.isPrivate { _ = environment.detachSubsystems() } }
         let pageSize = try Btree.recordedPageSize(path: path, name: name) ?? 4096
@@ -488,7 +500,11 @@ extension Database {
             let latch = try Self.latch(for: file, in: cache.region)
             latch.lockExclusive()
             defer { latch.unlock() }
-            try environment.commitSection { () throws(DBError) in try body(file) }
+            if let operation {
+                try environment.loggingFileOperation(operation) { () throws(DBError) in try body(file) }
+            } else {
+                try environment.commitSection { () throws(DBError) in try body(file) }
+            }
             try persist(file)
         } catch {
             failure = error

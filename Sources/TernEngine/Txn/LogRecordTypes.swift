@@ -11,4 +11,6 @@ public enum TernLogRecord {
     /// An application's record (DB_ENV->log_put): its bytes as given;
     /// recovery and replication's apply skip it.
     public static let application: UInt32 = 4
+    /// A FileOperation: a file or named database removed or renamed.
+    public static let fileOperation: UInt32 = 5
 }

@@ -19,6 +19,10 @@
 //    checkpoint records it passes for ids it has not seen registered.
 // 3. A checkpoint of every file replayed into, and a checkpoint record.
 //
+// File operations (FileOperation records: removes and renames of files and
+// named databases) are redone in the same pass, when the file named is still
+// the incarnation the record describes.
+//
 // What replay skips: operations on an id no registration names (FATAL over
 // archived logs), on in-memory databases, on files or named databases that
 // no longer exist (removed since; libdb's recovery skips them too) or that
@@ -108,6 +112,9 @@ extension Environment {
                     }
                     report.applied += 1
                 }
+            case TernLogRecord.fileOperation:
+                let op = try FileOperation.decode(rec.payload)
+                if try targets.redo(op, at: rec.lsn) { report.applied += 1 } else { report.alreadyInFile += 1 }
             case TernLogRecord.checkpoint where fatal:
                 let ckp = try CheckpointRecord.decode(rec.payload)
                 for r in ckp.registrations where table[r.fileID] == nil { table[r.fileID] = r }
@@ -147,15 +154,52 @@ struct RecoveryTargets {
         self.cache = cache
     }
 
+    /// A recorded path (relative to the home, or absolute) as a path.
+    func resolve(_ recorded: String) -> String {
+        if recorded.hasPrefix("/") { return recorded }
+        let home = environment.home.flatMap { $0.isEmpty ? nil : $0 } ?? "."
+        return (home.hasSuffix("/") ? home : home + "/") + recorded
+    }
+
+    /// Redoes a remove or rename at `lsn` if the file named is still the
+    /// incarnation it describes (FileOperationRecord.swift). Returns whether
+    /// it changed anything.
+    mutating func redo(_ op: FileOperation, at lsn: LSN) throws(DBError) -> Bool {
+        let path = resolve(op.path)
+        if files[path] == nil { files[path] = try openFile(path) }
+        guard let file = files[path]!, file.checkpointLSN < lsn else { return false }
+        if op.databaseName.isEmpty {
+            let newPath = resolve(op.newName)
+            if op.kind == .rename && access(newPath, F_OK) == 0 { return false }
+            try? file.cacheFile.close()
+            files[path] = nil
+            files[newPath] = nil
+            let rc = op.kind == .remove ? unlink(path) : Glibc.rename(path, newPath)
+            if rc != 0 { throw DBError(errno, "tern: recovery could not redo the \(op.kind) of \(path)") }
+            return true
+        }
+        let name = Array(op.databaseName.utf8)
+        do throws(DBError) {
+            try environment.commitSection { () throws(DBError) in
+                switch op.kind {
+                case .remove:
+                    try Btree.removeSubdatabase(store: file.cacheFile, name: name, fileName: path)
+                case .rename:
+                    try Btree.renameSubdatabase(store: file.cacheFile, name: name, to: Array(op.newName.utf8),
+                                                fileName: path)
+                }
+            }
+        } catch where error.code == ENOENT || error.code == EEXIST {
+            return false
+        }
+        files[path]??.trees[op.databaseName] = nil
+        files[path]??.trees[op.newName] = nil
+        return true
+    }
+
     mutating func target(_ reg: FileRegistration) throws(DBError) -> Target? {
         if reg.flags & FileRegistration.temporary != 0 { return nil }
-        let path: String
-        if reg.path.hasPrefix("/") {
-            path = reg.path
-        } else {
-            let home = environment.home.flatMap { $0.isEmpty ? nil : $0 } ?? "."
-            path = (home.hasSuffix("/") ? home : home + "/") + reg.path
-        }
+        let path = resolve(reg.path)
         if files[path] == nil { files[path] = try openFile(path) }
         guard var file = files[path]! else { return nil }
         if let known = file.trees[reg.databaseName] { return known }

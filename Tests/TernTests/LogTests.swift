@@ -22,6 +22,15 @@ import Testing
             }
             #expect(c == whole)
         }
+        // The instruction and the tables agree, at every alignment and length.
+        data.withUnsafeBytes { p in
+            for start in 0..<9 {
+                for end in [start, start + 1, start + 7, start + 8, start + 17, 1000] {
+                    let slice = UnsafeRawBufferPointer(rebasing: p[start..<end])
+                    #expect(CRC32C.update(0x1234_5678, slice) == CRC32C.tableUpdate(0x1234_5678, slice))
+                }
+            }
+        }
     }
 
     @Test func lsnOrderAndNames() {

@@ -76,7 +76,7 @@ extension Environment {
         var newLog: Log?
         var newLocks: LockTable?
         var newGate: CommitGate?
-        var firstHold = false
+        var hold: Region.LogHold?
         do throws(DBError) {
             if isRequested(.mpool) {
                 let cacheBytes = Int(config.cacheGBytes) * Int(EnvironmentConfig.gigabyte) + Int(config.cacheBytes)
@@ -86,26 +86,32 @@ extension Environment {
                 newLocks = try attachLockTable(newRegion)
             }
             if isRequested(.log) {
-                // The log buffer and tail are still process-local (see
-                // Log/LogShared.swift): two processes appending to one log
-                // would corrupt it, so a second process is refused.
-                firstHold = newRegion.logWriterHolds == 0
-                guard newRegion.acquireLogWriter() else {
-                    throw DBError(EBUSY, "tern: another process has this environment's log open; "
-                                  + "sharing a log between processes is not supported yet")
+                let logConfig = Log.Configuration(environment: config, home: dir)
+                let h = try newRegion.holdLog()
+                hold = h
+                let gate = try CommitGate.attach(newRegion)
+                newGate = gate
+                if h.firstInProcess && !h.alone && (logConfig.inMemory || gate.logMode == .inMemory) {
+                    // The in-memory log's ring table is process-local
+                    // (Log/LogShared.swift).
+                    throw DBError(EBUSY, "tern: another process has this environment's log open, and an "
+                                  + "in-memory log (DB_LOG_IN_MEMORY) belongs to one process")
                 }
-                do {
-                    newLog = try Log.open(Log.Configuration(environment: config, home: dir))
-                    newGate = try CommitGate.attach(newRegion)
-                } catch {
-                    try? newLog?.close()
-                    newLog = nil
-                    newRegion.releaseLogWriter()
-                    throw error
+                var rescan = false
+                if h.alone {
+                    let mode: CommitGate.LogMode = logConfig.inMemory ? .inMemory : .files
+                    // The shared log state describes the files only if the
+                    // log was last kept in them.
+                    rescan = gate.logMode != mode
+                    gate.logMode = mode
                 }
+                newLog = try Log.open(logConfig, region: newRegion, rescan: rescan)
+                try fileRegistry.attach(newRegion)
             }
         } catch {
             try? newLog?.close()
+            fileRegistry.detach()
+            if hold != nil { newRegion.releaseLogHold() }
             newRegion.close()
             openFlags = requestedFlags
             throw error
@@ -115,10 +121,12 @@ extension Environment {
         log = newLog
         lockTable = newLocks
         commitGate = newGate
-        guard let newGate else { return }
+        guard let newGate, let hold else { return }
         do throws(DBError) {
-            if firstHold {
-                if newGate.logHolder != 0 && !newRegion.created && !recovering {
+            if hold.alone {
+                // No other live process has the log, and none can join
+                // until shareLogHold below.
+                if newGate.logHolders != 0 && !newRegion.created && !recovering {
                     try repairAfterCrash()
                 }
                 if !recovering {
@@ -128,7 +136,9 @@ extension Environment {
                     // anything reads the files.
                     try CheckpointJournal.recover(path: journalPath)
                 }
-                newGate.logHolder = getpid()
+                newGate.logHolders = 1
+            } else if hold.firstInProcess {
+                newGate.addLogHolder()
             }
             if newGate.lastCheckpoint.isZero && !newGate.searchedForCheckpoint && !recovering {
                 // libdb's __txn_init: the last checkpoint in the log.
@@ -140,12 +150,16 @@ extension Environment {
             if recovering {
                 recoveryReport = try recover(fatal: openFlags & UInt32(DB_RECOVER_FATAL) != 0)
             }
+            newRegion.shareLogHold()
         } catch {
             // Nothing was checkpointed for this handle: detach without
             // writing, leaving the region as the failure found it.
-            if firstHold && !newRegion.isPanicked && error.code != DB_RUNRECOVERY { newGate.logHolder = 0 }
+            if hold.firstInProcess && !newRegion.isPanicked && error.code != DB_RUNRECOVERY {
+                newGate.removeLogHolder()
+            }
             try? newLog?.close()
-            newRegion.releaseLogWriter()
+            fileRegistry.detach()
+            newRegion.releaseLogHold()
             newRegion.close()
             region = nil
             cache = nil
@@ -221,11 +235,12 @@ extension Environment {
         }
         if let log {
             do { try log.close() } catch { failure = failure ?? error }
-            if let region, let commitGate, region.logWriterHolds <= 1 && failure == nil {
-                // A clean release: the next holder has nothing to repair.
-                commitGate.logHolder = 0
+            if let region, let commitGate, region.logHolds <= 1 && failure == nil {
+                // This process's last handle, released cleanly: a later
+                // opener alone has nothing of ours to repair.
+                commitGate.removeLogHolder()
             }
-            region?.releaseLogWriter()
+            region?.releaseLogHold()
         }
         region?.close()
         log = nil
@@ -233,7 +248,7 @@ extension Environment {
         lockTable = nil
         commitGate = nil
         region = nil
-        fileRegistry.removeAll()
+        fileRegistry.detach()
         return failure
     }
 }

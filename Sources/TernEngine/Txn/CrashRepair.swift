@@ -61,7 +61,8 @@ extension Environment {
     func abandonForTesting() {
         for database in openDatabases.values { database.opened = nil; database.markClosed() }
         openDatabases = [:]
-        region?.releaseLogWriter()
+        fileRegistry.detach()
+        region?.releaseLogHold()
         region?.close()
         log = nil
         cache = nil

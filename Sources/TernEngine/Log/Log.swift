@@ -267,17 +267,16 @@ public final class Log: @unchecked Sendable {
 
     /// Finds the end of the log, or creates its first file (mutex held).
     private func startLocked() throws(DBError) {
-        let log = self
         if configuration.inMemory {
-            if log.s.bufferSize <= log.s.fileSize {
+            if s.bufferSize <= s.fileSize {
                 throw .invalid("in-memory log buffer must be larger than the log file size")
             }
-            try log.newFileLocked(1)
+            try newFileLocked(1)
             return
         }
-        if let first = try log.recoverEndLocked() {
-            log.s.next = LSN(file: first, offset: 0)
-            try log.newFileLocked(first)
+        if let first = try recoverEndLocked() {
+            s.next = LSN(file: first, offset: 0)
+            try newFileLocked(first)
         }
     }
 

@@ -2,6 +2,8 @@
  *
  *   mp_log HOME run     children commit, exit; the parent checks, recovers
  *   mp_log HOME kill    the parent SIGKILLs the children mid-run, recovers
+ *   mp_log HOME ckpt    one process checkpoints another's database, both
+ *                       are killed, recovery must keep the other's commits
  *
  * The parent creates the environment (DB_CREATE | DB_INIT_TXN | DB_INIT_LOG
  * | DB_INIT_LOCK | DB_INIT_MPOOL, not DB_PRIVATE) and the databases
@@ -19,6 +21,11 @@
  * reopens with DB_RECOVER and checks again. "kill": once the children have
  * reported KILL_AFTER commits the parent SIGKILLs them all, opens with
  * DB_RECOVER and checks that every reported commit is there, then verifies.
+ *
+ * "ckpt": child B opens b.db and commits 50 puts; then child A (which has
+ * never opened b.db) takes a checkpoint; then B commits 50 more; then both
+ * are SIGKILLed. Recovery starts after A's checkpoint, so it finds b.db only
+ * if A's checkpoint record carried B's registration of it.
  *
  * Log files are small (lg_max 32 KiB), so the processes move the log to
  * new files under each other; the parent prints how many files there are.
@@ -198,6 +205,76 @@ static void check(const char *who, int reported[NCHILD][NCOMMIT], int total)
 	printf("%s env close -> %d\n", who, e->close(e, 0));
 }
 
+/* One message from a ckpt child; -1 on EOF. */
+static int next_report(int fd, struct report *m)
+{
+	return read(fd, m, sizeof *m) == sizeof *m ? 0 : -1;
+}
+
+static int ckpt_mode(void)
+{
+	int toA[2], toB[2], rep[2], r, j, present = 0;
+	char c = 'x', k[32];
+	pid_t a, b;
+	struct report m;
+	if (pipe(toA) != 0 || pipe(toB) != 0 || pipe(rep) != 0) return 1;
+	fflush(stdout);
+	if ((b = fork()) == 0) {
+		DB_ENV *e; DB *db;
+		alarm(120);
+		close(rep[0]);
+		if ((r = open_env(&e, 0)) != 0 || (r = open_db(e, &db, "b.db")) != 0) _exit(20);
+		for (j = 0; j < 100; j++) {
+			if (j == 50) {
+				struct report half = { 1, -1 };
+				if (write(rep[1], &half, sizeof half) < 0 || read(toB[0], &c, 1) != 1) _exit(21);
+			}
+			snprintf(k, sizeof k, "b-%05d", j);
+			if ((r = put(db, NULL, k, "b")) != 0) _exit(22);
+			struct report done = { 1, j };
+			if (write(rep[1], &done, sizeof done) < 0) _exit(23);
+		}
+		struct report end = { 1, -2 };
+		if (write(rep[1], &end, sizeof end) < 0) _exit(24);
+		(void)read(toB[0], &c, 1);   /* until killed */
+		_exit(25);
+	}
+	if ((a = fork()) == 0) {
+		DB_ENV *e;
+		alarm(120);
+		close(rep[0]);
+		if ((r = open_env(&e, 0)) != 0) _exit(30);
+		if (read(toA[0], &c, 1) != 1) _exit(31);
+		struct report done = { 0, e->txn_checkpoint(e, 0, 0, DB_FORCE) };
+		if (write(rep[1], &done, sizeof done) < 0) _exit(32);
+		(void)read(toA[0], &c, 1);   /* until killed */
+		_exit(33);
+	}
+	close(rep[1]);
+	int reported = 0, ckpt = -99;
+	while (next_report(rep[0], &m) == 0) {
+		if (m.child == 1 && m.j >= 0) reported++;
+		else if (m.child == 1 && m.j == -1) { if (write(toA[1], &c, 1) != 1) break; }
+		else if (m.child == 0) { ckpt = m.j; if (write(toB[1], &c, 1) != 1) break; }
+		else if (m.child == 1 && m.j == -2) break;
+	}
+	kill(a, SIGKILL); kill(b, SIGKILL);
+	waitpid(a, NULL, 0); waitpid(b, NULL, 0);
+	printf("checkpoint by the other process -> %d\n", ckpt);
+	printf("reported %d\n", reported);
+	DB_ENV *e; DB *db;
+	if ((r = open_env(&e, DB_RECOVER)) != 0) { printf("recovered env open -> %d\n", r); return 0; }
+	printf("recovered env open -> 0\n");
+	if ((r = open_db(e, &db, "b.db")) != 0) { printf("recovered b.db open -> %d\n", r); return 0; }
+	for (j = 0; j < 100; j++) {
+		snprintf(k, sizeof k, "b-%05d", j);
+		present += holds(db, k, "b");
+	}
+	printf("recovered: %d of %d b.db commits present\n", present, reported);
+	printf("recovered closes -> %d\n", db->close(db, 0) | e->close(e, 0));
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	static int reported[NCHILD][NCOMMIT];
@@ -210,6 +287,11 @@ int main(int argc, char **argv)
 	alarm(300);
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	mkdir(home, 0777);
+	if (strcmp(mode, "ckpt") == 0) {
+		if ((r = open_env(&e, 0)) != 0) { printf("create -> %d\n", r); return 1; }
+		printf("mode ckpt\ncreate -> %d\n", e->close(e, 0));
+		return ckpt_mode();
+	}
 	printf("mode %s, %d children, %d commits each\n", mode, NCHILD, NCOMMIT);
 	if ((r = open_env(&e, 0)) != 0) { printf("create -> %d\n", r); return 1; }
 	r = open_db(e, &db, "shared.db");

@@ -11,10 +11,18 @@
 // joining it adds them to its own (libdb's __env_open: "we may be joining an
 // environment -- reset our flags to match the ones in the environment"), so
 // DB_ENV->open(home, 0) from a second process gets the environment's cache.
-// Several processes share the region and its page cache (and the tree
-// latches in it). The log is not shared yet: one process at a time may have
-// it open (an OFD lock on the region file, dropped when that process's last
-// handle with the log closes, or the process dies); another gets EBUSY.
+// Several processes share the region and everything in it: the page cache
+// (and the tree latches), the lock table, the commit gate, the log's buffer
+// and tail (Log/LogShared.swift) and the file registry, so they commit
+// concurrently through one log.
+//
+// Who has the log (Region.holdLog): each process with the log open holds a
+// shared OFD lock on a byte of the region file; an opener that can take it
+// exclusively is the only live process with the log ("alone") and keeps it
+// exclusive until its open is done, so nobody joins a half-repaired region.
+// An in-memory log is one process's (its ring table is process-local): an
+// opener that is not alone while the log is, or would be, in memory gets
+// EBUSY.
 //
 // Invariant: after a clean close, every database file holds all committed
 // data (close checkpoints every file of the cache), so a reopen needs no
@@ -24,13 +32,23 @@
 // - DB_RECOVER / DB_RECOVER_FATAL remove the region (and its spill files)
 //   and build a new one, as libdb's __env_remove_env does, then replay the
 //   log into the files before open returns.
-// - A process taking the log finds whether the previous holder died with
-//   the environment open (the commit gate's log-holder field still set):
+// - An opener alone finds whether a previous holder died with the
+//   environment open (the commit gate's log-holder count is not zero):
 //   libdb's joiners simply join such a region, and so does Tern, after
 //   finishing or undoing what the dead process left in flight (a committed
 //   journal, a checkpoint's frozen spill, latches it held). If it died inside
 //   a commit section the pages may be half applied: the region panics and
-//   open returns DB_RUNRECOVERY.
+//   open returns DB_RUNRECOVERY. The log's buffered records are in the
+//   region and survive it.
+// - While other processes live, a dead one is noticed only through the
+//   robust mutexes it held (log, flush, checkpoint, registry, cache, lock
+//   table: EOWNERDEAD panics the region, DB_RUNRECOVERY), as libdb without
+//   DB_REGISTER/failchk. Not detected: a death holding only a tree latch (a
+//   rwlock, not robust: its waiters hang), a commit gate share (a checkpoint
+//   then waits forever), or key locks in the lock table (their waiters wait
+//   for the deadlock detector or a timeout); nor a death while a child it
+//   forked without exec lives on (the child's copy of the lock descriptor
+//   keeps the log byte held, see Region.holdLog).
 // - A panicked region refuses joiners with DB_RUNRECOVERY (libdb's
 //   __env_attach), so only recovery (a new region) gets past it.
 import CBerkeleyDB
@@ -100,9 +118,13 @@ extension Environment {
                 var rescan = false
                 if h.alone {
                     let mode: CommitGate.LogMode = logConfig.inMemory ? .inMemory : .files
-                    // The shared log state describes the files only if the
-                    // log was last kept in them.
-                    rescan = gate.logMode != mode
+                    // Alone, the end of the log is found from the files again
+                    // (as every open did when the log was per process), so
+                    // files changed while nobody had the log open are seen:
+                    // unless a holder died (its buffered records are in the
+                    // region, their commits applied in the region's cache:
+                    // they are kept), and only if the log was in files.
+                    rescan = gate.logMode != mode || gate.logHolders == 0
                     gate.logMode = mode
                 }
                 newLog = try Log.open(logConfig, region: newRegion, rescan: rescan)

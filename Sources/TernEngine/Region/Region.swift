@@ -31,7 +31,11 @@
 // Locking rule: the header's fixed fields are written once, by the creator,
 // before the file is visible. The heap and the area directory are guarded by
 // the heap mutex. `ownerDeaths` and `panic` are atomics. The Region object
-// itself is immutable after init and may be shared between threads.
+// itself is immutable after init and may be shared between threads. Each
+// area states its own rule (the log's: Log/LogShared.swift). Which processes
+// have the log open is an OFD lock on a byte past the file's end
+// (`holdLog`), with this process's holds counted in a process-local table
+// behind its own lock.
 import CBerkeleyDB
 import CTernAtomics
 import Glibc

@@ -6,6 +6,11 @@
  * - An in-memory log (DB_LOG_IN_MEMORY) is kept in one process (its ring
  *   table is process-local in Tern): another process gets EBUSY while that
  *   one has it open, and may open the environment once it has closed.
+ * - A process that dies with the log open while a child it forked (without
+ *   exec) lives on: the child must not keep the dead process's hold on the
+ *   log, or the next opener believes another process is alive (it skips
+ *   the crash repair, and here, being "not alone", gets EBUSY for an
+ *   in-memory log).
  * Facts on stdout. */
 #include <db.h>
 #include <errno.h>
@@ -97,5 +102,35 @@ int main(int argc, char **argv)
 	printf("other process, log files -> %s\n", join_elsewhere(mem, LOGGED, 0, 0));
 	printf("in-memory close -> %d\n", e->close(e, 0));
 	printf("other process after close -> %s\n", join_elsewhere(mem, LOGGED, 0, 1));
+
+	char dead[512];
+	int keep[2];
+	snprintf(dead, sizeof dead, "%s/dead", home);
+	mkdir(dead, 0777);
+	if (pipe(keep) != 0) return 1;
+	fflush(stdout);
+	pid_t p = fork();
+	if (p == 0) {
+		/* Opens the log, forks a child that waits on `keep`, dies. */
+		DB_ENV *pe;
+		close(keep[1]);
+		db_env_create(&pe, 0);
+		if (pe->open(pe, dead, DB_CREATE | LOGGED, 0644) != 0) _exit(2);
+		if (fork() == 0) {
+			char c;
+			(void)read(keep[0], &c, 1);
+			_exit(0);
+		}
+		_exit(0);
+	}
+	close(keep[0]);
+	int st;
+	waitpid(p, &st, 0);
+	printf("process died with the log open, its child lives: exit %d\n", WIFEXITED(st) ? WEXITSTATUS(st) : -1);
+	db_env_create(&e, 0);
+	e->log_set_config(e, DB_LOG_IN_MEMORY, 1);
+	printf("next opener is alone (in-memory log) -> %d\n", e->open(e, dead, DB_CREATE | LOGGED, 0644));
+	printf("close -> %d\n", e->close(e, 0));
+	close(keep[1]);   /* the grandchild exits */
 	return 0;
 }

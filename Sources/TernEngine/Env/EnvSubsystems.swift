@@ -46,9 +46,8 @@
 //   DB_REGISTER/failchk. Not detected: a death holding only a tree latch (a
 //   rwlock, not robust: its waiters hang), a commit gate share (a checkpoint
 //   then waits forever), or key locks in the lock table (their waiters wait
-//   for the deadlock detector or a timeout); nor a death while a child it
-//   forked without exec lives on (the child's copy of the lock descriptor
-//   keeps the log byte held, see Region.holdLog).
+//   for the deadlock detector or a timeout). A child forked without exec
+//   does not keep a dead parent's hold (Region.holdLog's fork handler).
 // - A panicked region refuses joiners with DB_RUNRECOVERY (libdb's
 //   __env_attach), so only recovery (a new region) gets past it.
 import CBerkeleyDB

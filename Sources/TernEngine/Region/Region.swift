@@ -308,14 +308,18 @@ public final class Region: @unchecked Sendable {
     /// holder left (attachSubsystems), then calls `shareLogHold`.
     ///
     /// Fork: a child inherits the descriptor, and with it the description
-    /// the lock belongs to. A child that opens the environment finds its
-    /// parent's entry (another pid), closes its copy without unlocking and
-    /// takes a lock of its own; the last release in a process unlocks
-    /// explicitly before closing, so copies in children (between fork and
-    /// exec, O_CLOEXEC) hold nothing afterwards. What stays undetected: a
-    /// process that dies while a child it forked (and that never exec'd)
-    /// lives on keeps the byte held through the child's copy, so the next
-    /// opener believes another process is alive.
+    /// the lock belongs to. The descriptor is registered with a
+    /// pthread_atfork child handler that closes it in every child
+    /// (CTernAtomics/forkguard.c), so a child never keeps its parent's lock:
+    /// not after its parent dies (the next opener must see that it is
+    /// alone), nor after its parent's last release. A child that opens the
+    /// environment finds its parent's entry (another pid) and takes a lock of
+    /// its own. The last release in a process also unlocks explicitly before
+    /// closing. Left: a fork between this open and the registration (a
+    /// moment) gives the child an unguarded copy, which exec (O_CLOEXEC) or
+    /// its exit drops; and past 64 registered regions in one process the
+    /// handler has no slot (the entry then closes the inherited copy when
+    /// the child opens the environment, as before).
     ///
     /// Private regions: always first and alone.
     public func holdLog() throws(DBError) -> LogHold {
@@ -330,22 +334,26 @@ public final class Region: @unchecked Sendable {
                     return LogHold(firstInProcess: false, alone: false)
                 }
                 // Inherited through fork: the lock is the parent's (the
-                // description is shared). Drop our copy, do not unlock.
-                Glibc.close(held.fd)
+                // description is shared). The fork handler closed a guarded
+                // copy already (its number may be reused since); close an
+                // unguarded one, never unlock.
+                if !held.guarded { Glibc.close(held.fd) }
                 table[key] = nil
             }
             let lockFd = Glibc.open(path, O_RDWR | O_CLOEXEC)
             guard lockFd >= 0 else { throw DBError(errno, "tern region \(path): cannot open for the log lock") }
+            let guarded = tern_fork_guard_add(lockFd) != 0
             var alone = Region.ofdLock(lockFd, F_WRLCK, wait: false) == 0
             if !alone {
                 let rc = Region.ofdLock(lockFd, F_RDLCK, wait: true)
                 guard rc == 0 else {
+                    if guarded { tern_fork_guard_remove(lockFd) }
                     Glibc.close(lockFd)
                     throw DBError(rc, "tern region \(path): cannot lock: \(String(cString: strerror(rc)))")
                 }
                 alone = Region.ofdLock(lockFd, F_WRLCK, wait: false) == 0
             }
-            table[key] = LogHoldEntry(fd: lockFd, count: 1, pid: getpid(), exclusive: alone)
+            table[key] = LogHoldEntry(fd: lockFd, count: 1, pid: getpid(), exclusive: alone, guarded: guarded)
             return LogHold(firstInProcess: true, alone: alone)
         }
     }
@@ -383,6 +391,7 @@ public final class Region: @unchecked Sendable {
                 // description, and closing only our descriptor would leave
                 // the lock held through its copy.
                 _ = Region.ofdLock(held.fd, F_UNLCK, wait: false)
+                if held.guarded { tern_fork_guard_remove(held.fd) }
                 Glibc.close(held.fd)
                 table[key] = nil
             }
@@ -603,6 +612,8 @@ struct LogHoldEntry {
     var count: Int
     var pid: pid_t
     var exclusive: Bool
+    /// Registered with the fork handler (closed in children at fork).
+    var guarded: Bool
 }
 
 /// A process-wide table behind a lock (Region's log holds).

@@ -95,13 +95,16 @@ struct SeededRandom: RandomNumberGenerator {
         // A joiner's own initFlags argument changes nothing.
         let b = try Region.open(home: home, size: size, create: true, initFlags: UInt32(DB_INIT_TXN))
         #expect(!b.created && b.initFlags == flags)
-        // The log-writer hold is per process: this process's handles share
-        // it (another process is refused: compat-tests/multiprocess).
-        #expect(a.acquireLogWriter())
-        #expect(b.acquireLogWriter())
-        b.releaseLogWriter(); a.releaseLogWriter()
-        #expect(a.acquireLogWriter())
-        a.releaseLogWriter()
+        // The log hold is per process: the first handle is alone (no other
+        // process has the log), this process's further handles share it.
+        #expect(try a.holdLog() == Region.LogHold(firstInProcess: true, alone: true))
+        a.shareLogHold()
+        #expect(try b.holdLog() == Region.LogHold(firstInProcess: false, alone: false))
+        #expect(a.logHolds == 2)
+        b.releaseLogHold(); a.releaseLogHold()
+        #expect(a.logHolds == 0)
+        #expect(try a.holdLog() == Region.LogHold(firstInProcess: true, alone: true))
+        a.releaseLogHold()
         a.close(); b.close()
     }
 

@@ -28,7 +28,7 @@
 //
 // After the model tests come focused cases, and the engine bugs they found
 // (sortedRewriteRevivesTheCursor, largeTransactionCommitsAtomically,
-// reopenIsNotRefusedWhileAnotherThreadSpawnsAProcess).
+// reopenIsNotRefusedWhileAnotherThreadSpawnsAProcess, fixed).
 import CBerkeleyDB
 import Glibc
 import Testing
@@ -102,25 +102,6 @@ private func openEnv(_ dir: String) throws(DBError) -> Environment {
     let env = Environment()
     try env.open(home: dir, flags: envFlags, mode: 0, hasIsAlive: false)
     return env
-}
-
-/// openEnv, retrying EBUSY for up to a second. Not synchronisation: other
-/// suites start processes (system("rm -rf ...")), and a child keeps the
-/// log-writer OFD lock until it execs (the known bug that
-/// reopenIsNotRefusedWhileAnotherThreadSpawnsAProcess shows, disabled with its
-/// reason); nothing signals that exec, so a reopen here retries. Remove with
-/// that bug.
-private func openEnvRetryingBusy(_ dir: String) throws(DBError) -> Environment {
-    var attempt = 0
-    while true {
-        do throws(DBError) {
-            return try openEnv(dir)
-        } catch {
-            if error.code != EBUSY || attempt >= 99 { throw error }
-        }
-        attempt += 1
-        usleep(10_000)
-    }
 }
 
 private func btreeFlags(_ flags: DatabaseStateFlags) -> BtreeFlags {
@@ -1193,10 +1174,7 @@ private final class Shadow {
             var sorted = SortedModel()
             var unsorted: [[UInt8]: [[UInt8]]] = [:]
             for phase in 0..<4 {
-                // Another test's child process may hold the log-writer lock
-                // for a moment (the bug reopenIsNotRefusedWhileAnotherThread-
-                // SpawnsAProcess shows): retry EBUSY briefly.
-                let env = try openEnvRetryingBusy(dir)
+                let env = try openEnv(dir)
                 let a = try openDB(env, "p-plain.db")
                 let b = try openDB(env, "p-sorted.db", [.dup, .dupSort])
                 let c = try openDB(env, "p-dup.db", [.dup])
@@ -1472,16 +1450,15 @@ private final class Shadow {
     }
 
     /// Closing an environment and opening it again in the same process must
-    /// not depend on what other threads do. The log-writer lock
-    /// (Region.acquireLogWriter) is an open-file-description lock on a
-    /// descriptor a child process inherits between fork and exec (O_CLOEXEC
-    /// closes it only at exec), so while any thread is starting a process
-    /// (system(), posix_spawn, Foundation's Process) the closed
-    /// environment's lock is still held and the reopen fails with EBUSY
-    /// "another process has this environment's log open". libdb has no such
-    /// lock. (Other tests in this target call system("rm -rf ..."), so the
-    /// reopen in committedDataSurvivesCloseAndReopen can hit it too.)
-    @Test(.disabled("known bug: the log-writer OFD lock is held through a descriptor a forked child keeps until exec, so a reopen racing fork() gets EBUSY; goes away when the log moves into the region")) func reopenIsNotRefusedWhileAnotherThreadSpawnsAProcess() throws {
+    /// not depend on what other threads do. The log hold
+    /// (Region.holdLog) is an open-file-description lock on a descriptor a
+    /// child process inherits between fork and exec (O_CLOEXEC closes it
+    /// only at exec), so while any thread is starting a process (system(),
+    /// posix_spawn) the closed environment's descriptor is still open in the
+    /// child. It used to keep an exclusive lock held and the reopen failed
+    /// with EBUSY; now the last release unlocks explicitly, and a hold held
+    /// elsewhere only means "another process has the log", never a refusal.
+    @Test func reopenIsNotRefusedWhileAnotherThreadSpawnsAProcess() throws {
         try inScratch { dir in
             final class Flag: @unchecked Sendable { var stop = false }
             let flag = Flag()

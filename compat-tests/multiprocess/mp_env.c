@@ -4,8 +4,8 @@
  *   mp_env HOME CONFIG verify     (internal) re-check in a fresh process
  *
  * CONFIG is "mpool" (DB_INIT_MPOOL only) or "lock" (DB_INIT_LOCK |
- * DB_INIT_MPOOL). No DB_PRIVATE, and no DB_INIT_LOG/TXN: Tern's log is not
- * shared between processes yet (a second process opening it gets EBUSY).
+ * DB_INIT_MPOOL). No DB_PRIVATE, and no DB_INIT_LOG/TXN here: mp_log.c
+ * covers processes sharing a log.
  *
  * The parent creates the environment and two btrees, keeps them open and
  * forks N children. Each child joins the environment (DB_ENV->open without

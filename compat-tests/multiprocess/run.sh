@@ -9,8 +9,14 @@
 #
 # Configurations: "mpool" (DB_INIT_MPOOL: children attach at once, write in
 # turns, read concurrently) and "lock" (DB_INIT_LOCK|DB_INIT_MPOOL: children
-# write concurrently). No DB_INIT_LOG: Tern's log is one process's at a time,
-# which log_guard.c checks (Tern only: libdb shares its log).
+# write concurrently).
+#
+# mp_log.c (built against both too): children commit DB_TXN_SYNC
+# transactions through one shared log ("run": then checks, verify,
+# DB_RECOVER; "kill": SIGKILLed mid-run, DB_RECOVER keeps every reported
+# commit; "ckpt": a checkpoint by one process carries another's files).
+# log_guard.c (Tern only): log sharing rules, and the in-memory log
+# kept to one process.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
@@ -97,15 +103,72 @@ for config in "${configs[@]}"; do
     passed=$((passed+1))
   fi
 done
-# Tern only: the log is one process's at a time (libdb shares it).
+# Shared log: mp_log, each mode against both libraries.
+$CC $CFLAGS -o "$out/mp_log.libdb" "$here/mp_log.c" -ldb 2>"$out/build.mp_log.libdb" \
+  || { echo "FAIL: mp_log does not build against libdb"; head -20 "$out/build.mp_log.libdb"; exit 1; }
+$CC $CFLAGS -o "$out/mp_log.tern" "$here/mp_log.c" $tern_flags 2>"$out/build.mp_log.tern" \
+  || { echo "FAIL: mp_log does not build against Tern"; head -20 "$out/build.mp_log.tern"; exit 1; }
+mp_log_expected() {
+  local mode=$1 who
+  if [ "$mode" = ckpt ]; then
+    printf '%s\n' "mode ckpt" "create -> 0" "checkpoint by the other process -> 0" "reported 100" \
+      "recovered env open -> 0" "recovered: 100 of 100 b.db commits present" "recovered closes -> 0" "exit 0"
+    return
+  fi
+  echo "mode $mode, 4 children, 200 commits each"
+  echo "create -> 0"
+  if [ "$mode" = kill ]; then
+    echo "children exited or were killed: 4 of 4"
+    echo "reported at least 400: yes"
+  else
+    echo "children exited 0: 4 of 4"
+    echo "reported 800"
+  fi
+  for who in $([ "$mode" = kill ] && echo recovered || echo parent recovered); do
+    echo "$who env open -> 0"
+    echo "$who: all reported commits present, 0 missing"
+    echo "$who db closes -> 0"
+    echo "$who verify -> 0"
+    [ "$who" = parent ] && echo "parent log_archive -> 0, more than one log file: yes"
+    echo "$who env close -> 0"
+  done
+  echo "exit 0"
+}
+for mode in run kill ckpt; do
+  mp_log_expected "$mode" > "$out/mp_log.$mode.expected"
+  for lib in libdb tern; do
+    dir=$(mktemp -d "$out/run.XXXXXX")
+    libpath=""; [ "$lib" = tern ] && libpath="$build/lib"
+    ( cd "$dir" && LD_LIBRARY_PATH="$libpath" timeout -k 5 120 "$out/mp_log.$lib" home "$mode" 2>"$dir.stderr"
+      echo "exit $?" ) > "$out/mp_log.$mode.$lib.out"
+    rm -rf "$dir"
+  done
+  if ! cmp -s "$out/mp_log.$mode.libdb.out" "$out/mp_log.$mode.tern.out"; then
+    echo "FAIL mp_log $mode: output differs (< libdb, > tern)"
+    diff "$out/mp_log.$mode.libdb.out" "$out/mp_log.$mode.tern.out" | head -30 | sed 's/^/    /'
+    failed=$((failed+1))
+  elif ! cmp -s "$out/mp_log.$mode.expected" "$out/mp_log.$mode.tern.out"; then
+    echo "FAIL mp_log $mode: both differ from a passing run (< expected, > both)"
+    diff "$out/mp_log.$mode.expected" "$out/mp_log.$mode.tern.out" | head -30 | sed 's/^/    /'
+    failed=$((failed+1))
+  else
+    echo "ok   mp_log $mode"
+    passed=$((passed+1))
+  fi
+done
+# Tern only: log sharing, and the in-memory log kept to one process.
 if $CC $CFLAGS -o "$out/log_guard.tern" "$here/log_guard.c" $tern_flags 2>"$out/build.log_guard"; then
   dir=$(mktemp -d "$out/run.XXXXXX")
   ( cd "$dir" && LD_LIBRARY_PATH="$build/lib" timeout -k 5 60 "$out/log_guard.tern" home 2>"$dir.stderr"
     echo "exit $?" ) > "$out/log_guard.tern.out"
   rm -rf "$dir"
   printf '%s\n' "create -> 0" "second handle, same process -> 0" "second handle close -> 0" \
-    "other process, logged -> EBUSY" "other process, flags 0 (adopts the log) -> EBUSY" \
-    "close -> 0" "other process after close -> 0" "exit 0" > "$out/log_guard.expected"
+    "other process, logged, commits -> 0" "other process, flags 0 (adopts the log), commits -> 0" \
+    "this process sees their commits: 2" "close -> 0" "other process after close -> 0" \
+    "in-memory log create -> 0" "other process, in-memory log -> EBUSY" "other process, log files -> EBUSY" \
+    "in-memory close -> 0" "other process after close -> 0" \
+    "process died with the log open, its child lives: exit 0" "next opener is alone (in-memory log) -> 0" \
+    "close -> 0" "exit 0" > "$out/log_guard.expected"
   if cmp -s "$out/log_guard.expected" "$out/log_guard.tern.out"; then
     echo "ok   log_guard (Tern only)"; passed=$((passed+1))
   else

@@ -11,10 +11,18 @@
 // joining it adds them to its own (libdb's __env_open: "we may be joining an
 // environment -- reset our flags to match the ones in the environment"), so
 // DB_ENV->open(home, 0) from a second process gets the environment's cache.
-// Several processes share the region and its page cache (and the tree
-// latches in it). The log is not shared yet: one process at a time may have
-// it open (an OFD lock on the region file, dropped when that process's last
-// handle with the log closes, or the process dies); another gets EBUSY.
+// Several processes share the region and everything in it: the page cache
+// (and the tree latches), the lock table, the commit gate, the log's buffer
+// and tail (Log/LogShared.swift) and the file registry, so they commit
+// concurrently through one log.
+//
+// Who has the log (Region.holdLog): each process with the log open holds a
+// shared OFD lock on a byte of the region file; an opener that can take it
+// exclusively is the only live process with the log ("alone") and keeps it
+// exclusive until its open is done, so nobody joins a half-repaired region.
+// An in-memory log is one process's (its ring table is process-local): an
+// opener that is not alone while the log is, or would be, in memory gets
+// EBUSY.
 //
 // Invariant: after a clean close, every database file holds all committed
 // data (close checkpoints every file of the cache), so a reopen needs no
@@ -24,13 +32,22 @@
 // - DB_RECOVER / DB_RECOVER_FATAL remove the region (and its spill files)
 //   and build a new one, as libdb's __env_remove_env does, then replay the
 //   log into the files before open returns.
-// - A process taking the log finds whether the previous holder died with
-//   the environment open (the commit gate's log-holder field still set):
+// - An opener alone finds whether a previous holder died with the
+//   environment open (the commit gate's log-holder count is not zero):
 //   libdb's joiners simply join such a region, and so does Tern, after
 //   finishing or undoing what the dead process left in flight (a committed
 //   journal, a checkpoint's frozen spill, latches it held). If it died inside
 //   a commit section the pages may be half applied: the region panics and
-//   open returns DB_RUNRECOVERY.
+//   open returns DB_RUNRECOVERY. The log's buffered records are in the
+//   region and survive it.
+// - While other processes live, a dead one is noticed only through the
+//   robust mutexes it held (log, flush, checkpoint, registry, cache, lock
+//   table: EOWNERDEAD panics the region, DB_RUNRECOVERY), as libdb without
+//   DB_REGISTER/failchk. Not detected: a death holding only a tree latch (a
+//   rwlock, not robust: its waiters hang), a commit gate share (a checkpoint
+//   then waits forever), or key locks in the lock table (their waiters wait
+//   for the deadlock detector or a timeout). A child forked without exec
+//   does not keep a dead parent's hold (Region.holdLog's fork handler).
 // - A panicked region refuses joiners with DB_RUNRECOVERY (libdb's
 //   __env_attach), so only recovery (a new region) gets past it.
 import CBerkeleyDB
@@ -76,7 +93,7 @@ extension Environment {
         var newLog: Log?
         var newLocks: LockTable?
         var newGate: CommitGate?
-        var firstHold = false
+        var hold: Region.LogHold?
         do throws(DBError) {
             if isRequested(.mpool) {
                 let cacheBytes = Int(config.cacheGBytes) * Int(EnvironmentConfig.gigabyte) + Int(config.cacheBytes)
@@ -86,26 +103,36 @@ extension Environment {
                 newLocks = try attachLockTable(newRegion)
             }
             if isRequested(.log) {
-                // The log buffer and tail are still process-local (see
-                // Log/LogShared.swift): two processes appending to one log
-                // would corrupt it, so a second process is refused.
-                firstHold = newRegion.logWriterHolds == 0
-                guard newRegion.acquireLogWriter() else {
-                    throw DBError(EBUSY, "tern: another process has this environment's log open; "
-                                  + "sharing a log between processes is not supported yet")
+                let logConfig = Log.Configuration(environment: config, home: dir)
+                let h = try newRegion.holdLog()
+                hold = h
+                let gate = try CommitGate.attach(newRegion)
+                newGate = gate
+                if h.firstInProcess && !h.alone && (logConfig.inMemory || gate.logMode == .inMemory) {
+                    // The in-memory log's ring table is process-local
+                    // (Log/LogShared.swift).
+                    throw DBError(EBUSY, "tern: another process has this environment's log open, and an "
+                                  + "in-memory log (DB_LOG_IN_MEMORY) belongs to one process")
                 }
-                do {
-                    newLog = try Log.open(Log.Configuration(environment: config, home: dir))
-                    newGate = try CommitGate.attach(newRegion)
-                } catch {
-                    try? newLog?.close()
-                    newLog = nil
-                    newRegion.releaseLogWriter()
-                    throw error
+                var rescan = false
+                if h.alone {
+                    let mode: CommitGate.LogMode = logConfig.inMemory ? .inMemory : .files
+                    // Alone, the end of the log is found from the files again
+                    // (as every open did when the log was per process), so
+                    // files changed while nobody had the log open are seen:
+                    // unless a holder died (its buffered records are in the
+                    // region, their commits applied in the region's cache:
+                    // they are kept), and only if the log was in files.
+                    rescan = gate.logMode != mode || gate.logHolders == 0
+                    gate.logMode = mode
                 }
+                newLog = try Log.open(logConfig, region: newRegion, rescan: rescan)
+                try fileRegistry.attach(newRegion)
             }
         } catch {
             try? newLog?.close()
+            fileRegistry.detach()
+            if hold != nil { newRegion.releaseLogHold() }
             newRegion.close()
             openFlags = requestedFlags
             throw error
@@ -115,10 +142,12 @@ extension Environment {
         log = newLog
         lockTable = newLocks
         commitGate = newGate
-        guard let newGate else { return }
+        guard let newGate, let hold else { return }
         do throws(DBError) {
-            if firstHold {
-                if newGate.logHolder != 0 && !newRegion.created && !recovering {
+            if hold.alone {
+                // No other live process has the log, and none can join
+                // until shareLogHold below.
+                if newGate.logHolders != 0 && !newRegion.created && !recovering {
                     try repairAfterCrash()
                 }
                 if !recovering {
@@ -128,7 +157,9 @@ extension Environment {
                     // anything reads the files.
                     try CheckpointJournal.recover(path: journalPath)
                 }
-                newGate.logHolder = getpid()
+                newGate.logHolders = 1
+            } else if hold.firstInProcess {
+                newGate.addLogHolder()
             }
             if newGate.lastCheckpoint.isZero && !newGate.searchedForCheckpoint && !recovering {
                 // libdb's __txn_init: the last checkpoint in the log.
@@ -140,12 +171,16 @@ extension Environment {
             if recovering {
                 recoveryReport = try recover(fatal: openFlags & UInt32(DB_RECOVER_FATAL) != 0)
             }
+            newRegion.shareLogHold()
         } catch {
             // Nothing was checkpointed for this handle: detach without
             // writing, leaving the region as the failure found it.
-            if firstHold && !newRegion.isPanicked && error.code != DB_RUNRECOVERY { newGate.logHolder = 0 }
+            if hold.firstInProcess && !newRegion.isPanicked && error.code != DB_RUNRECOVERY {
+                newGate.removeLogHolder()
+            }
             try? newLog?.close()
-            newRegion.releaseLogWriter()
+            fileRegistry.detach()
+            newRegion.releaseLogHold()
             newRegion.close()
             region = nil
             cache = nil
@@ -221,11 +256,12 @@ extension Environment {
         }
         if let log {
             do { try log.close() } catch { failure = failure ?? error }
-            if let region, let commitGate, region.logWriterHolds <= 1 && failure == nil {
-                // A clean release: the next holder has nothing to repair.
-                commitGate.logHolder = 0
+            if let region, let commitGate, region.logHolds <= 1 && failure == nil {
+                // This process's last handle, released cleanly: a later
+                // opener alone has nothing of ours to repair.
+                commitGate.removeLogHolder()
             }
-            region?.releaseLogWriter()
+            region?.releaseLogHold()
         }
         region?.close()
         log = nil
@@ -233,7 +269,7 @@ extension Environment {
         lockTable = nil
         commitGate = nil
         region = nil
-        fileRegistry.removeAll()
+        fileRegistry.detach()
         return failure
     }
 }

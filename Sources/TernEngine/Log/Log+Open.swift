@@ -22,7 +22,7 @@ extension Log {
                 continue
             }
             let (lastOffset, end) = try scanner.scan(f)
-            var flags = O_RDWR
+            var flags = O_RDWR | O_CLOEXEC
             if configuration.dsync { flags |= O_DSYNC }
             let path = files.path(f)
             let newFD = Glibc.open(path, flags)
@@ -46,8 +46,7 @@ extension Log {
                 Glibc.close(newFD)
                 throw error
             }
-            fd = newFD
-            fdFile = f
+            adoptFDLocked(newFD, file: f)
             s.currentFileMax = header.lgMax
             s.last = lastOffset.map { LSN(file: f, offset: $0) } ?? header.prevLast
             s.lastOffsetInFile = lastOffset ?? 0

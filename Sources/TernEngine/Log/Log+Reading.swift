@@ -21,6 +21,7 @@ extension Log {
     }
 
     func liveEnd(_ f: UInt32) -> LiveEnd {
+        if closedState != nil { return .disk }
         lock.lock(); defer { lock.unlock() }
         if configuration.inMemory {
             guard let rf = ringFiles.first(where: { $0.file == f }) else { return .absent }
@@ -33,6 +34,7 @@ extension Log {
 
     /// Copies bytes that are only in memory; says where else to look.
     func copyLive(_ f: UInt32, offset: UInt32, count: Int, into p: UnsafeMutableRawPointer) -> LiveCopy {
+        if closedState != nil { return .disk(limit: Int.max) }
         lock.lock(); defer { lock.unlock() }
         if configuration.inMemory {
             guard let rf = ringFiles.first(where: { $0.file == f }),
@@ -55,6 +57,7 @@ extension Log {
 
     /// (first file, last record, next LSN, generation) for cursors.
     func liveSnapshot() -> (firstFile: UInt32?, last: LSN, next: LSN, generation: UInt64, onDisk: Bool) {
+        if let c = closedState { return (files.first, c.last, c.next, c.generation, true) }
         lock.lock()
         let first = configuration.inMemory ? ringFiles.first?.file : nil
         let snap = (first, s.last, s.next, s.generation, !configuration.inMemory)
@@ -66,10 +69,14 @@ extension Log {
     /// The last file as the writer knows it; nil for a closed file log
     /// (the directory then decides).
     func liveLastFile() -> UInt32? {
+        if closedState != nil { return nil }
         lock.lock(); defer { lock.unlock() }
         if configuration.inMemory { return ringFiles.last?.file ?? 0 }
         return closed ? nil : s.next.file
     }
 
-    var generation: UInt64 { lock.lock(); defer { lock.unlock() }; return s.generation }
+    var generation: UInt64 {
+        if let c = closedState { return c.generation }
+        lock.lock(); defer { lock.unlock() }; return s.generation
+    }
 }

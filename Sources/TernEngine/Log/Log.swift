@@ -2,12 +2,24 @@
 // group commit, truncation — over log files or (DB_LOG_IN_MEMORY) a ring of
 // memory.
 //
-// Concurrency: one mutex (LogLock) guards LogShared, the buffer and the
-// process-local fd. Appends copy into the buffer under it; writes of the
-// buffer to the file happen under it too (as in libdb: they are short and
-// keep the file image a prefix of the log); only the group-commit fsync runs
-// with the mutex released. See flush(upTo:sync:).
+// Concurrency: the log mutex (LogLock, see LogShared.swift) guards LogShared,
+// the buffer and this handle's process-local state (fd, fdFile, the retired
+// descriptors). Appends copy into the buffer under it; writes of the buffer
+// to the file happen under it too (as in libdb: they are short and keep the
+// file image a prefix of the log); only the group-commit fsync runs with it
+// released, under the flush mutex. See flush(upTo:sync:).
+//
+// Several processes: a file log opened with a region (Log.open(_:region:))
+// keeps LogShared and the buffer in the region's "log" area, shared by every
+// process attached. Each handle has its own descriptor for the current file
+// and, before any write or sync, reopens it when the shared state has moved
+// to another file or generation (another process rolled over, truncated or
+// reset: ensureFDLocked), so no process ever writes through a descriptor of
+// a file the log has left. A descriptor a sync leader of this handle is
+// still syncing (the log mutex released) is not closed under it: it is
+// retired and closed when the last such sync ends.
 import CBerkeleyDB
+import CTernAtomics
 import Glibc
 
 /// The durability of one commit: DB_TXN_SYNC, DB_TXN_WRITE_NOSYNC, DB_TXN_NOSYNC.
@@ -21,9 +33,11 @@ public enum LogWriteMode: Sendable {
 }
 
 /// @unchecked Sendable: all mutable state (`shared`, the buffer, `fd`,
-/// `fdFile`, the in-memory ring table, `retain`) is read and written only with
-/// `lock` held; `config`, `files`, `syncFunction` and the pointers are
-/// immutable after init.
+/// `fdFile`, `retired`, the in-memory ring table, `retain`) is read and
+/// written only with the log mutex held; `configuration` is set before open
+/// returns; `files`, `syncFunction` and the pointers are immutable after
+/// init; `closedCopy` is written once, before the atomic `closedFlag`
+/// publishes it.
 public final class Log: @unchecked Sendable {
     public struct Configuration: Sendable {
         /// The log directory (home, or lg_dir resolved against it).
@@ -78,19 +92,36 @@ public final class Log: @unchecked Sendable {
 
     public static let defaultSync: SyncFunction = { fd in fdatasync(fd) }
 
-    public let configuration: Configuration
+    /// The sizes are the shared log's: a handle joining a log another
+    /// process opened takes its lg_bsize and lg_max.
+    public private(set) var configuration: Configuration
     public let files: LogFiles
-    let lock = LogLock()
-    /// The region seam: in the region this points at region memory.
+    let lock: LogLock
+    /// The log area (LogArea): region memory, or `ownsArea` memory.
+    let area: UnsafeMutableRawPointer
+    let ownsArea: Bool
+    /// Keeps the mapping's owner alive as long as this handle.
+    let region: Region?
+    /// LogShared, in the area.
     let shared: UnsafeMutablePointer<LogShared>
     /// lg_bsize bytes: the write buffer, or the in-memory ring.
     let buffer: UnsafeMutableRawPointer
     let syncFunction: SyncFunction
 
-    // Process-local (guarded by lock).
+    // Process-local (guarded by the log mutex).
     var fd: Int32 = -1
+    /// The file and generation `fd` was opened for.
     var fdFile: UInt32 = 0
+    var fdGeneration: UInt64 = 0
+    /// Syncs of this handle running with the log mutex released, and the
+    /// descriptors replaced meanwhile (closed when the count drops to 0).
+    var localSyncs = 0
+    var retired: [Int32] = []
     var closed = false
+    /// After close, a region-backed handle never touches the area again
+    /// (the environment unmaps the region): readers use this copy.
+    private var closedCopy: LogShared?
+    private let closedFlag: UnsafeMutablePointer<UInt32>
     /// In-memory log: the "files" in the ring, oldest first. Each holds
     /// `length` contiguous (modulo the ring) bytes from absolute position
     /// `start`; ringHead is the absolute position of the next byte.
@@ -105,7 +136,8 @@ public final class Log: @unchecked Sendable {
         unsafeMutableAddress { shared }
     }
 
-    private init(_ configuration: Configuration, sync: @escaping SyncFunction) {
+    /// The sizes a configuration asks for, defaults filled in.
+    static func normalized(_ configuration: Configuration) -> Configuration {
         var c = configuration
         if c.bufferSize == 0 {
             c.bufferSize = c.inMemory ? EnvironmentConfig.inMemoryLogBufferSize : EnvironmentConfig.defaultLogBufferSize
@@ -115,21 +147,53 @@ public final class Log: @unchecked Sendable {
         }
         // The buffer must at least hold a file header; tiny values are raised.
         c.bufferSize = max(c.bufferSize, 256)
-        self.configuration = c
+        return c
+    }
+
+    /// The bytes a file log's region area takes (Region.size(for:)).
+    public static func regionAreaSize(bufferSize: UInt32) -> Int {
+        LogArea.size(bufferSize: max(bufferSize == 0 ? EnvironmentConfig.defaultLogBufferSize : bufferSize, 256))
+    }
+
+    /// A handle over `area` (region memory), or over memory of its own
+    /// (nil), formatted here. `c` is normalized.
+    private init(_ c: Configuration, sync: @escaping SyncFunction, area regionArea: UnsafeMutableRawPointer?,
+                 region: Region?) {
+        configuration = c
         files = LogFiles(directory: c.directory)
         syncFunction = sync
-        buffer = .allocate(byteCount: Int(c.bufferSize), alignment: 16)
-        shared = .allocate(capacity: 1)
-        shared.initialize(to: LogShared(fileSize: c.fileSize, currentFileMax: c.fileSize,
-                                        bufferSize: c.bufferSize, next: LSN(file: 1, offset: 0),
-                                        last: .zero, written: .zero, synced: .zero))
+        if let regionArea {
+            area = regionArea
+            ownsArea = false
+        } else {
+            let size = LogArea.size(bufferSize: c.bufferSize)
+            area = .allocate(byteCount: size, alignment: 64)
+            area.initializeMemory(as: UInt8.self, repeating: 0, count: size)
+            LogArea.format(area, bufferSize: c.bufferSize)
+            ownsArea = true
+        }
+        self.region = region
+        shared = (area + LogArea.offShared).bindMemory(to: LogShared.self, capacity: 1)
+        buffer = area + LogArea.bufferOffset
+        lock = LogLock(area: area, onOwnerDeath: { [region] in
+            region?.noteOwnerDeath()
+            region?.setPanic()
+        })
+        closedFlag = .allocate(capacity: 1)
+        closedFlag.initialize(to: 0)
     }
 
     deinit {
         if fd >= 0 { Glibc.close(fd) }
-        shared.deinitialize(count: 1)
-        shared.deallocate()
-        buffer.deallocate()
+        for r in retired { Glibc.close(r) }
+        if ownsArea { area.deallocate() }
+        closedFlag.deallocate()
+    }
+
+    /// The shared state as close() left it, once this region-backed handle
+    /// is closed (nil before, and always for a handle owning its memory).
+    var closedState: LogShared? {
+        tern_atomic_load_u32(closedFlag) != 0 ? closedCopy : nil
     }
 
     /// Opens (recovering the end of) or creates the log.
@@ -140,51 +204,148 @@ public final class Log: @unchecked Sendable {
     /// continues appending right after that record. An empty directory gets
     /// log.0000000001 (libdb writes the first file at open too). A file of
     /// another format is refused with EINVAL, never overwritten.
-    public static func open(_ configuration: Configuration,
+    ///
+    /// With a region (a file log), the log's shared state and buffer are the
+    /// region's "log" area: the first handle creates it and finds the log's
+    /// end as above; later handles, of any process, join the open log (its
+    /// lg_bsize and lg_max win) and open the current file when they first
+    /// write. `rescan` makes a handle that knows it is the only one (see
+    /// attachSubsystems) find the end from the files again. An in-memory
+    /// log ignores the region: its ring table is process-local.
+    public static func open(_ configuration: Configuration, region: Region? = nil, rescan: Bool = false,
                             sync: @escaping SyncFunction = Log.defaultSync) throws(DBError) -> Log {
         if configuration.inMemory && configuration.bufferSize != 0 && configuration.fileSize != 0
             && configuration.bufferSize <= configuration.fileSize {
             throw .invalid("in-memory log buffer must be larger than the log file size")
         }
-        let log = Log(configuration, sync: sync)
-        log.lock.lock()
-        defer { log.lock.unlock() }
-        if configuration.inMemory {
-            if log.s.bufferSize <= log.s.fileSize {
-                throw .invalid("in-memory log buffer must be larger than the log file size")
+        var c = normalized(configuration)
+        let log: Log
+        if let region, !c.inMemory {
+            if region.existingArea(LogArea.name) == nil {
+                // Created here unless another handle got there first (then
+                // its size wins: the area call returns that one).
+                let bufferSize = c.bufferSize
+                do throws(DBError) {
+                    _ = try region.area(LogArea.name, size: LogArea.size(bufferSize: bufferSize)) { (o) throws(DBError) in
+                        LogArea.format(region.pointer(o), bufferSize: bufferSize)
+                    }
+                } catch where error.code == EINVAL && region.existingArea(LogArea.name) != nil {
+                    // Another handle's smaller area won the race: use it.
+                }
             }
-            try log.newFileLocked(1)
+            guard let existing = region.existingArea(LogArea.name) else {
+                throw DBError(EINVAL, "tern region: the log area is missing")
+            }
+            let off = existing.offset
+            if let problem = LogArea.problem(region.pointer(off), areaSize: existing.size) {
+                throw DBError(EINVAL, "tern region: the log area is \(problem)")
+            }
+            c.bufferSize = region.pointer(off).u32(LogArea.offBufferSize)
+            log = Log(c, sync: sync, area: region.pointer(off), region: region)
+        } else {
+            log = Log(c, sync: sync, area: nil, region: nil)
+        }
+        try log.lock.lockChecked()
+        defer { log.lock.unlock() }
+        if log.area.u32(LogArea.offState) == 1 && !rescan {
+            // Joining an open log.
+            log.configuration.fileSize = log.s.fileSize
             return log
         }
-        if let first = try log.recoverEndLocked() {
-            log.s.next = LSN(file: first, offset: 0)
-            try log.newFileLocked(first)
-        }
+        // A rescan keeps the generation counting up: descriptors opened for
+        // the old state must not match the new one.
+        let generation = log.area.u32(LogArea.offState) == 1 ? log.s.generation + 1 : 0
+        log.shared.initialize(to: LogShared(fileSize: c.fileSize, currentFileMax: c.fileSize,
+                                            bufferSize: c.bufferSize, next: LSN(file: 1, offset: 0),
+                                            last: .zero, written: .zero, synced: .zero))
+        log.s.generation = generation
+        log.area.setU32(LogArea.offState, 0)
+        try log.startLocked()
+        log.area.setU32(LogArea.offState, 1)
         return log
+    }
+
+    /// Finds the end of the log, or creates its first file (mutex held).
+    private func startLocked() throws(DBError) {
+        if configuration.inMemory {
+            if s.bufferSize <= s.fileSize {
+                throw .invalid("in-memory log buffer must be larger than the log file size")
+            }
+            try newFileLocked(1)
+            return
+        }
+        if let first = try recoverEndLocked() {
+            s.next = LSN(file: first, offset: 0)
+            try newFileLocked(first)
+        }
+    }
+
+    /// Makes `fd` this process's descriptor for the current file (mutex
+    /// held, a file open): another process may have moved the log to a new
+    /// file, or truncated or reset it (the generation), since this handle
+    /// last wrote. Writing through the old descriptor would put records at
+    /// the new file's offsets into the old file.
+    func ensureFDLocked() throws(DBError) {
+        let want = s.next.file
+        if fd >= 0 && fdFile == want && fdGeneration == s.generation { return }
+        var flags = O_RDWR | O_CLOEXEC
+        if configuration.dsync { flags |= O_DSYNC }
+        let path = files.path(want)
+        let newFD = Glibc.open(path, flags)
+        if newFD < 0 { throw LogIO.error(path) }
+        adoptFDLocked(newFD, file: want)
+    }
+
+    /// Replaces `fd` (mutex held); the old one is closed, or retired while
+    /// a sync of this handle may still use it.
+    func adoptFDLocked(_ newFD: Int32, file: UInt32) {
+        if fd >= 0 {
+            if localSyncs > 0 { retired.append(fd) } else { Glibc.close(fd) }
+        }
+        fd = newFD
+        fdFile = file
+        fdGeneration = s.generation
     }
 
     // MARK: state
 
     /// Where the next record will go.
-    public var nextLSN: LSN { lock.lock(); defer { lock.unlock() }; return s.next }
+    public var nextLSN: LSN {
+        if let c = closedState { return c.next }
+        lock.lock(); defer { lock.unlock() }; return s.next
+    }
     /// The last record appended (zero when the log is empty).
-    public var lastLSN: LSN { lock.lock(); defer { lock.unlock() }; return s.last }
+    public var lastLSN: LSN {
+        if let c = closedState { return c.last }
+        lock.lock(); defer { lock.unlock() }; return s.last
+    }
     /// Every record before this position is durable.
-    public var syncedLSN: LSN { lock.lock(); defer { lock.unlock() }; return s.synced }
+    public var syncedLSN: LSN {
+        if let c = closedState { return c.synced }
+        lock.lock(); defer { lock.unlock() }; return s.synced
+    }
     /// Every record before this position has been written to the OS.
-    public var writtenLSN: LSN { lock.lock(); defer { lock.unlock() }; return s.written }
-    public var statistics: LogStatistics { lock.lock(); defer { lock.unlock() }; return s.stats }
+    public var writtenLSN: LSN {
+        if let c = closedState { return c.written }
+        lock.lock(); defer { lock.unlock() }; return s.written
+    }
+    public var statistics: LogStatistics {
+        if let c = closedState { return c.stats }
+        lock.lock(); defer { lock.unlock() }; return s.stats
+    }
     public var isInMemory: Bool { configuration.inMemory }
 
     /// True when the record at `lsn` is durable.
     public func isDurable(_ lsn: LSN) -> Bool {
+        if let c = closedState { return lsn < c.synced }
         lock.lock(); defer { lock.unlock() }
         return lsn < s.synced
     }
 
     /// lg_max for files created from now on (DB_ENV->set_lg_max after open).
     public func setFileSize(_ size: UInt32) throws(DBError) {
-        lock.lock(); defer { lock.unlock() }
+        if closedState != nil { throw .invalid("log is closed") }
+        try lock.lockChecked(); defer { lock.unlock() }
         if configuration.inMemory && s.bufferSize <= size {
             throw .invalid("in-memory log buffer must be larger than the log file size")
         }
@@ -212,7 +373,8 @@ public final class Log: @unchecked Sendable {
         guard type < LogRecordType.reservedBase else {
             throw .invalid("log record type \(type) is reserved")
         }
-        lock.lock(); defer { lock.unlock() }
+        if closedState != nil { throw .invalid("log is closed") }
+        try lock.lockChecked(); defer { lock.unlock() }
         return try appendLocked(type: type, payload: payload, expected: nil)
     }
 
@@ -230,7 +392,8 @@ public final class Log: @unchecked Sendable {
         guard type < LogRecordType.reservedBase else {
             throw .invalid("log record type \(type) is reserved")
         }
-        lock.lock(); defer { lock.unlock() }
+        if closedState != nil { throw .invalid("log is closed") }
+        try lock.lockChecked(); defer { lock.unlock() }
         _ = try appendLocked(type: type, payload: payload, expected: lsn)
     }
 
@@ -273,6 +436,7 @@ public final class Log: @unchecked Sendable {
         if total > s.bufferSize {
             // Larger than the whole buffer (now empty): frame from the stack,
             // payload straight from the caller, both written in place.
+            try ensureFDLocked()
             var frame: (UInt64, UInt64) = (0, 0)
             try withUnsafeMutableBytes(of: &frame) { (f) throws(DBError) in
                 LogFormat.writeFrame(f.baseAddress!, lsn: lsn, length: total, prev: prev, type: type, payload: payload)
@@ -309,6 +473,7 @@ public final class Log: @unchecked Sendable {
     /// Writes the buffered records to the current file (mutex held).
     func writeOutLocked() throws(DBError) {
         guard s.bufferUsed > 0 else { return }
+        try ensureFDLocked()
         try LogIO.pwriteAll(fd, buffer, Int(s.bufferUsed), at: Int(s.bufferStart))
         s.bufferStart += s.bufferUsed
         s.bufferUsed = 0
@@ -320,9 +485,9 @@ public final class Log: @unchecked Sendable {
     /// Starts file `number` (mutex held): finishes the current file (written
     /// and synced, so `synced` never has to describe an older file), creates
     /// the new one and puts its header record in the buffer.
+    /// A sync leader may be syncing the old file meanwhile (its own
+    /// descriptor; this handle's is retired, not closed, under it).
     func newFileLocked(_ number: UInt32) throws(DBError) {
-        // A group-commit leader may be syncing the current fd unlocked.
-        while s.syncInProgress { lock.wait() }
         let header = LogFileHeader(file: number, lgMax: s.fileSize, prevLast: s.last)
         if configuration.inMemory {
             // Space was reserved by ringReserveLocked.
@@ -333,8 +498,9 @@ public final class Log: @unchecked Sendable {
             ringHead += UInt64(LogFormat.headerRecordSize)
             ringFiles[ringFiles.count - 1].length = LogFormat.headerRecordSize
         } else {
-            if fd >= 0 && s.next.offset != 0 {
+            if s.next.offset != 0 {
                 try writeOutLocked()
+                try ensureFDLocked()
                 if !configuration.dsync {
                     if syncFunction(fd) != 0 { throw LogIO.error("log sync") }
                     s.stats.rolloverSyncs += 1
@@ -342,7 +508,7 @@ public final class Log: @unchecked Sendable {
                 s.synced = s.written
             }
             let path = files.path(number)
-            var flags = O_RDWR | O_CREAT | O_TRUNC
+            var flags = O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC
             if configuration.dsync { flags |= O_DSYNC }
             let mode = configuration.fileMode == 0 ? 0o660 : configuration.fileMode
             let newFD = Glibc.open(path, flags, mode_t(mode))
@@ -363,9 +529,7 @@ public final class Log: @unchecked Sendable {
             } catch {
                 Glibc.close(newFD); throw error
             }
-            if fd >= 0 { Glibc.close(fd) }
-            fd = newFD
-            fdFile = number
+            adoptFDLocked(newFD, file: number)
             files.syncDirectory()
             header.write(record: buffer)
             s.bufferStart = 0
@@ -420,20 +584,28 @@ public final class Log: @unchecked Sendable {
     /// Makes the records up to and including `lsn` (all records when nil)
     /// written (`sync: false`) or durable (`sync: true`).
     ///
-    /// Group commit: the first thread that needs a sync becomes the leader:
-    /// it writes out the whole buffer (every record appended so far, its
-    /// followers' included), marks a sync in progress, releases the mutex and
-    /// fdatasyncs; threads arriving meanwhile wait on the condition. When the
-    /// leader finishes it advances `synced` to what it wrote and broadcasts;
-    /// each waiter whose record lies before `synced` returns without syncing,
-    /// and one of the others becomes the next leader, whose single sync
-    /// covers every record appended while the previous sync ran. So N
-    /// overlapping commits cost about two syncs, not N.
+    /// Group commit, across threads and processes: a thread that needs a
+    /// sync queues on the flush mutex. The one holding it is the leader: it
+    /// writes out the whole buffer (every record appended so far, by any
+    /// process), releases the log mutex and fdatasyncs its own descriptor of
+    /// the file, then advances `synced` to what it wrote. Each waiter, once
+    /// it holds the flush mutex, returns without syncing if its record lies
+    /// before `synced`; otherwise it leads the next sync, which covers every
+    /// record appended while the previous one ran. So N overlapping commits
+    /// cost about two syncs, not N, whichever processes they come from.
+    ///
+    /// A leader that dies while syncing leaves the flush mutex owner-dead:
+    /// the next waiter panics the environment (DB_RUNRECOVERY), as libdb.
+    /// A truncate or reset while a sync ran (the generation changed) keeps
+    /// that sync from advancing `synced`.
     ///
     /// An LSN past the end of the log is libdb's BDB2516 (DB_RUNRECOVERY).
     /// In-memory logs have nothing to flush.
     public func flush(upTo lsn: LSN? = nil, sync: Bool = true) throws(DBError) {
-        lock.lock(); defer { lock.unlock() }
+        if closedState != nil { return }
+        try lock.lockChecked()
+        var locked = true
+        defer { if locked { lock.unlock() } }
         if configuration.inMemory || closed || s.next.offset == 0 { return }
         let target: LSN
         if let lsn, !lsn.isZero {
@@ -451,33 +623,47 @@ public final class Log: @unchecked Sendable {
             if configuration.dsync { s.synced = s.written }
             return
         }
-        while true {
-            if target < s.synced {
-                s.stats.coveredFlushes += 1
-                return
-            }
-            if s.syncInProgress {
-                lock.wait()
-                continue
-            }
-            try writeOutLocked()
-            let upTo = s.written
-            let syncFD = fd
-            s.syncInProgress = true
-            lock.unlock()
-            let rc = syncFunction(syncFD)
-            let err = errno
-            lock.lock()
-            s.syncInProgress = false
-            lock.broadcast()
-            if rc != 0 {
-                errno = err
-                throw LogIO.error("log sync")
-            }
-            s.stats.syncs += 1
-            if s.synced < upTo { s.synced = upTo }
-            // upTo == next at write-out time > target: done.
+        if target < s.synced {
+            s.stats.coveredFlushes += 1
+            return
         }
+        // Queue for the flush mutex (never taken with the log mutex held).
+        lock.unlock()
+        locked = false
+        lock.lockFlush()
+        defer { lock.unlockFlush() }
+        try lock.lockChecked()
+        locked = true
+        if target < s.synced {
+            s.stats.coveredFlushes += 1
+            return
+        }
+        try writeOutLocked()
+        try ensureFDLocked()
+        let upTo = s.written
+        let generation = s.generation
+        let syncFD = fd
+        s.syncInProgress = true
+        localSyncs += 1
+        lock.unlock()
+        locked = false
+        let rc = syncFunction(syncFD)
+        let err = errno
+        lock.lock()
+        locked = true
+        localSyncs -= 1
+        if localSyncs == 0 && !retired.isEmpty {
+            for r in retired { Glibc.close(r) }
+            retired.removeAll()
+        }
+        s.syncInProgress = false
+        if rc != 0 {
+            errno = err
+            throw LogIO.error("log sync")
+        }
+        s.stats.syncs += 1
+        // upTo == next at write-out time > target.
+        if generation == s.generation && s.synced < upTo { s.synced = upTo }
     }
 
     /// The commit path's flush for one durability mode.
@@ -498,8 +684,8 @@ public final class Log: @unchecked Sendable {
     /// clients rolling back. `lsn` at offset 0 keeps only that file's header.
     /// Cursors see the change at their next call (they drop cached data).
     public func truncate(after lsn: LSN) throws(DBError) {
-        lock.lock(); defer { lock.unlock() }
-        while s.syncInProgress { lock.wait() }
+        if closedState != nil { throw .invalid("log is closed") }
+        try lock.lockChecked(); defer { lock.unlock() }
         if lsn.isZero || lsn > s.last && !(lsn.file == s.next.file && lsn.offset == 0) {
             throw .invalid("log truncate: LSN \(lsn) is not in the log (end \(s.next))")
         }
@@ -510,10 +696,14 @@ public final class Log: @unchecked Sendable {
         }
         try writeOutLocked()
         // Read and check the record at lsn (all data is in files now).
-        let rfd = lsn.file == fdFile ? fd : Glibc.open(files.path(lsn.file), O_RDWR)
+        // A descriptor of its own: this handle's may be another file's, or a
+        // sync of this handle may be using it.
+        var rflags = O_RDWR | O_CLOEXEC
+        if configuration.dsync { rflags |= O_DSYNC }
+        let rfd = Glibc.open(files.path(lsn.file), rflags)
         if rfd < 0 { throw LogIO.error(files.path(lsn.file)) }
         var ok = false
-        defer { if !ok && rfd != fd { Glibc.close(rfd) } }
+        defer { if !ok { Glibc.close(rfd) } }
         var frame: (UInt64, UInt64) = (0, 0)
         let got = try withUnsafeMutableBytes(of: &frame) { (f) throws(DBError) -> Int in
             try LogIO.preadAll(rfd, f.baseAddress!, LogFormat.frameSize, at: Int(lsn.offset))
@@ -544,11 +734,6 @@ public final class Log: @unchecked Sendable {
         try clearTail(rfd, after: end, lgMax: header.lgMax)
         if syncFunction(rfd) != 0 { throw LogIO.error("log sync") }
         files.syncDirectory()
-        if rfd != fd {
-            if fd >= 0 { Glibc.close(fd) }
-            fd = rfd
-            fdFile = lsn.file
-        }
         ok = true
         s.currentFileMax = header.lgMax
         s.last = lsn.offset == 0 ? header.prevLast : lsn
@@ -559,6 +744,7 @@ public final class Log: @unchecked Sendable {
         s.written = s.next
         s.synced = s.next
         s.generation += 1
+        adoptFDLocked(rfd, file: lsn.file)
     }
 
     /// Discards the whole log and starts again with file `number` (a
@@ -566,13 +752,12 @@ public final class Log: @unchecked Sendable {
     /// master's file). Files are removed highest first.
     public func reset(startingAt number: UInt32) throws(DBError) {
         guard number > 0 else { throw .invalid("log reset: file number must be at least 1") }
-        lock.lock(); defer { lock.unlock() }
-        while s.syncInProgress { lock.wait() }
+        if closedState != nil { throw .invalid("log is closed") }
+        try lock.lockChecked(); defer { lock.unlock() }
         if configuration.inMemory {
             ringFiles.removeAll()
             ringHead = 0
         } else {
-            if fd >= 0 { Glibc.close(fd); fd = -1; fdFile = 0 }
             for f in files.list().reversed() { try files.remove(f) }
         }
         s.last = .zero
@@ -587,11 +772,19 @@ public final class Log: @unchecked Sendable {
 
     /// Writes and syncs what is buffered and closes the file. Further appends
     /// fail; cursors over an in-memory log keep working until released.
+    /// Other handles, of this process or others, keep the shared log open.
     public func close() throws(DBError) {
+        if closedState != nil { return }
         try flush(upTo: nil, sync: true)
         lock.lock(); defer { lock.unlock() }
-        while s.syncInProgress { lock.wait() }
         closed = true
-        if fd >= 0 { Glibc.close(fd); fd = -1 }
+        if fd >= 0 {
+            if localSyncs > 0 { retired.append(fd) } else { Glibc.close(fd) }
+            fd = -1
+        }
+        if !ownsArea {
+            closedCopy = s
+            tern_atomic_store_u32(closedFlag, 1)
+        }
     }
 }

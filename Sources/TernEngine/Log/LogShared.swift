@@ -1,14 +1,35 @@
-// The log's shared state and its lock: the seam for the environment region.
+// The log's shared state and its locks, in the environment region.
 //
 // DESIGN.md puts the log buffer and tail in the region so several processes
-// can append. Everything here is therefore plain values (no references, no
-// Swift collections) plus raw memory, so that moving it into the region means
-// placing `LogShared`, the buffer and the mutex/condition at region offsets
-// and initialising the mutex PTHREAD_PROCESS_SHARED (+ robust), instead of
-// allocating them here. Process-local things (file descriptors, the
-// directory path, the sync function, the in-memory log's file table) stay in
-// the `Log` handle.
-
+// can append. A file log's LogShared, its lg_bsize write buffer and its two
+// mutexes live in the region area "log" (LogArea below); every process
+// attached to the environment appends through them. Everything there is
+// plain values (no references, no Swift collections) plus raw memory.
+// Process-local things stay in the `Log` handle: file descriptors (each
+// process has its own, reopened when the shared state names another file),
+// the directory path, the sync function, the in-memory log's ring table.
+//
+// A standalone Log (Log.open without a region: tests, tools) and an
+// in-memory log (DB_LOG_IN_MEMORY) use the same layout in memory the handle
+// allocates itself. In-memory logs stay process-local: their ring table is
+// Swift arrays in the handle, so an environment whose log is in memory is
+// one process's (attachSubsystems refuses a second process with EBUSY).
+//
+// Locking rules (LogLock):
+// - the log mutex (robust, process-shared) guards LogShared and the buffer:
+//   every read or write of them holds it. Writes of the buffer to the file
+//   happen under it, so the file image stays a prefix of the log.
+// - the flush mutex (robust, process-shared) is held by a group-commit
+//   leader across its fdatasync (with the log mutex released), so at most
+//   one sync runs at a time in the whole environment and waiters of every
+//   process queue on it (libdb's mtx_flush). Order: flush mutex before log
+//   mutex, never the other way round.
+// - a robust mutex found with a dead owner (EOWNERDEAD: a process died
+//   inside it) means the log may be half updated: the area's `dead` flag and
+//   the region's panic flag are set, and every later append, flush, truncate
+//   or reset throws DB_RUNRECOVERY, as libdb panics.
+import CBerkeleyDB
+import CTernAtomics
 import Glibc
 
 /// Counters, as log_stat reports them.
@@ -26,8 +47,8 @@ public struct LogStatistics: Sendable, Equatable {
     public var coveredFlushes: UInt64 = 0
 }
 
-/// The state every appender shares. Guarded by LogLock's mutex; read and
-/// written only with it held.
+/// The state every appender, in every process, shares. Guarded by LogLock's
+/// log mutex; read and written only with it held.
 ///
 /// Invariants (file-backed log, once a file is open, i.e. next.offset != 0):
 /// - buffer bytes [0, bufferUsed) are file bytes [bufferStart, bufferStart +
@@ -57,40 +78,98 @@ struct LogShared {
     var bufferUsed: UInt32 = 0
     var written: LSN
     var synced: LSN
-    /// A group-commit leader is syncing with the mutex released.
+    /// A group-commit leader (holding the flush mutex) is syncing with the
+    /// log mutex released. Informational: waiting is on the flush mutex.
     var syncInProgress = false
     /// Bumped by truncate/reset: cursors drop cached file data.
     var generation: UInt64 = 0
     var stats = LogStatistics()
 }
 
-/// A mutex and condition variable. Process-private now; in the region they
-/// become PTHREAD_PROCESS_SHARED objects at region offsets, and this type
-/// would wrap pointers into the region instead of allocating.
+/// The "log" area: two mutexes, a small header, LogShared, then the buffer.
 ///
-/// @unchecked Sendable: the pthread objects are the synchronisation; the
-/// pointers themselves never change after init.
+///   0    log mutex     SharedMutex (robust, process-shared)
+///   64   flush mutex   SharedMutex (robust, process-shared)
+///   128  u32 magic "TLOG"   132 u32 version   136 u32 state (0: the log's
+///        end is not known yet, 1: open)   140 u32 dead (atomic: a mutex
+///        was found owner-dead)   144 u32 buffer size   148 u32 size of
+///        LogShared (this build's layout; a mismatch is refused)
+///   192  LogShared
+///   ...  the buffer, 64-aligned, `buffer size` bytes
+enum LogArea {
+    static let name = "log"
+    static let offMutex = 0, offFlushMutex = 64, offMagic = 128, offVersion = 132
+    static let offState = 136, offDead = 140, offBufferSize = 144, offSharedSize = 148
+    static let offShared = 192
+    static let magic: UInt32 = 0x474F_4C54 // "TLOG"
+    static let version: UInt32 = 1
+    static var bufferOffset: Int { (offShared + MemoryLayout<LogShared>.stride + 63) & ~63 }
+
+    static func size(bufferSize: UInt32) -> Int { bufferOffset + Int(bufferSize) }
+
+    /// Lays out an empty area at `p` (zeroed): mutexes and header; state 0.
+    static func format(_ p: UnsafeMutableRawPointer, bufferSize: UInt32) {
+        _ = SharedMutex.initialize(at: p + offMutex)
+        _ = SharedMutex.initialize(at: p + offFlushMutex)
+        p.setU32(offVersion, version)
+        p.setU32(offBufferSize, bufferSize)
+        p.setU32(offSharedSize, UInt32(MemoryLayout<LogShared>.stride))
+        p.setU32(offState, 0)
+        p.setU32(offMagic, magic)
+    }
+
+    /// Why an existing area cannot be used, or nil.
+    static func problem(_ p: UnsafeMutableRawPointer, areaSize: Int) -> String? {
+        if p.u32(offMagic) != magic || p.u32(offVersion) != version { return "corrupt or of another version" }
+        if p.u32(offSharedSize) != UInt32(MemoryLayout<LogShared>.stride) { return "laid out by another build" }
+        let b = p.u32(offBufferSize)
+        if b < 256 || size(bufferSize: b) > areaSize { return "corrupt (buffer size \(b))" }
+        return nil
+    }
+}
+
+/// The log's two mutexes (see the locking rules above): views of memory the
+/// area (region, or the handle's own allocation) owns.
+///
+/// @unchecked Sendable: the mutexes are the synchronisation; the pointers
+/// never change after init.
 final class LogLock: @unchecked Sendable {
-    let mutex: UnsafeMutablePointer<pthread_mutex_t>
-    let cond: UnsafeMutablePointer<pthread_cond_t>
+    let mutex: SharedMutex
+    let flushMutex: SharedMutex
+    private let dead: UnsafeMutablePointer<UInt32>
+    /// Called once per owner death found (the region panics).
+    private let onOwnerDeath: @Sendable () -> Void
 
-    init() {
-        mutex = .allocate(capacity: 1)
-        cond = .allocate(capacity: 1)
-        pthread_mutex_init(mutex, nil)
-        pthread_cond_init(cond, nil)
+    init(area: UnsafeMutableRawPointer, onOwnerDeath: @escaping @Sendable () -> Void) {
+        mutex = SharedMutex(at: area + LogArea.offMutex)
+        flushMutex = SharedMutex(at: area + LogArea.offFlushMutex)
+        dead = area.word32(LogArea.offDead)
+        self.onOwnerDeath = onOwnerDeath
     }
 
-    deinit {
-        pthread_cond_destroy(cond)
-        pthread_mutex_destroy(mutex)
-        mutex.deallocate()
-        cond.deallocate()
+    private func noteDeath() {
+        tern_atomic_store_u32(dead, 1)
+        onOwnerDeath()
     }
 
-    @inline(__always) func lock() { pthread_mutex_lock(mutex) }
-    @inline(__always) func unlock() { pthread_mutex_unlock(mutex) }
-    /// Waits for a broadcast; the mutex must be held.
-    func wait() { pthread_cond_wait(cond, mutex) }
-    func broadcast() { pthread_cond_broadcast(cond) }
+    @inline(__always) func lock() {
+        if mutex.lock() == .previousOwnerDied { noteDeath() }
+    }
+    @inline(__always) func unlock() { mutex.unlock() }
+    func lockFlush() {
+        if flushMutex.lock() == .previousOwnerDied { noteDeath() }
+    }
+    func unlockFlush() { flushMutex.unlock() }
+
+    /// A process died holding one of the log's mutexes.
+    var ownerDied: Bool { tern_atomic_load_u32(dead) != 0 }
+
+    /// lock(), then DB_RUNRECOVERY (unlocked again) if the log is dead.
+    func lockChecked() throws(DBError) {
+        lock()
+        if ownerDied {
+            unlock()
+            throw DBError(DB_RUNRECOVERY, "BDB0060 PANIC: a process died holding the log mutex; run recovery")
+        }
+    }
 }

@@ -31,7 +31,11 @@
 // Locking rule: the header's fixed fields are written once, by the creator,
 // before the file is visible. The heap and the area directory are guarded by
 // the heap mutex. `ownerDeaths` and `panic` are atomics. The Region object
-// itself is immutable after init and may be shared between threads.
+// itself is immutable after init and may be shared between threads. Each
+// area states its own rule (the log's: Log/LogShared.swift). Which processes
+// have the log open is an OFD lock on a byte past the file's end
+// (`holdLog`), with this process's holds counted in a process-local table
+// behind its own lock.
 import CBerkeleyDB
 import CTernAtomics
 import Glibc
@@ -87,11 +91,15 @@ public final class Region: @unchecked Sendable {
     }
 
     /// The region size an environment configuration asks for (cache
-    /// gbytes+bytes, summed over ncache), with room for the lock table the
-    /// configuration describes.
+    /// gbytes+bytes, summed over ncache), with room for the lock table and
+    /// the log buffer (lg_bsize) the configuration describes.
     public static func size(for config: EnvironmentConfig, otherAreas: Int = 1 << 20) -> Int {
         let cache = Int(config.cacheGBytes) * Int(EnvironmentConfig.gigabyte) + Int(config.cacheBytes)
-        return size(cacheBytes: cache, otherAreas: otherAreas + LockTable.areaSize(for: config))
+        // A file log's buffer is in the region (Log/LogShared.swift); an
+        // in-memory log's ring is process-local.
+        let inMemoryLog = config.logFlags & UInt32(DB_LOG_IN_MEMORY) != 0
+        let log = inMemoryLog ? 0 : Log.regionAreaSize(bufferSize: config.logBufferSize) + FileRegistry.regionReserve
+        return size(cacheBytes: cache, otherAreas: otherAreas + LockTable.areaSize(for: config) + log)
     }
 
     // MARK: open
@@ -279,82 +287,144 @@ public final class Region: @unchecked Sendable {
         RegionOffset(pointer - UnsafeRawPointer(base))
     }
 
-    /// "This process writes the environment's log": an open-file-description
-    /// lock (F_OFD_SETLK, write, on one byte past the end of the region
+    /// What taking the log hold found (see `holdLog`).
+    public struct LogHold: Sendable, Equatable {
+        /// This process had no hold on this region's log before.
+        public var firstInProcess: Bool
+        /// No other process holds the log: the hold is exclusive until
+        /// `shareLogHold`, so no other process can join meanwhile.
+        public var alone: Bool
+    }
+
+    /// "This process has the environment's log open": an open-file-
+    /// description lock (F_OFD_SETLK, on one byte past the end of the region
     /// file) on a descriptor this process keeps while any of its handles has
-    /// the log open. Other processes are refused (false); this process's
-    /// further handles share it (counted). The kernel drops it when the
-    /// process dies; closing other descriptors of the file does not.
-    /// Private regions: always true.
-    public func acquireLogWriter() -> Bool {
-        guard let path, fd >= 0 else { return true }
+    /// the log open; its handles share it (counted). The kernel drops it
+    /// when the process dies, so an opener learns whether it is the only
+    /// live process with the log: it first asks for the byte exclusively
+    /// (and, failing, shared — waiting while another opener holds it
+    /// exclusively — then exclusively again, in case the others left
+    /// meanwhile). Alone, it keeps it exclusive while it repairs what a dead
+    /// holder left (attachSubsystems), then calls `shareLogHold`.
+    ///
+    /// Fork: a child inherits the descriptor, and with it the description
+    /// the lock belongs to. The descriptor is registered with a
+    /// pthread_atfork child handler that closes it in every child
+    /// (CTernAtomics/forkguard.c), so a child never keeps its parent's lock:
+    /// not after its parent dies (the next opener must see that it is
+    /// alone), nor after its parent's last release. A child that opens the
+    /// environment finds its parent's entry (another pid) and takes a lock of
+    /// its own. The last release in a process also unlocks explicitly before
+    /// closing. Left: a fork between this open and the registration (a
+    /// moment) gives the child an unguarded copy, which exec (O_CLOEXEC) or
+    /// its exit drops; and past 64 registered regions in one process the
+    /// handler has no slot (the entry then closes the inherited copy when
+    /// the child opens the environment, as before).
+    ///
+    /// Private regions: always first and alone.
+    public func holdLog() throws(DBError) -> LogHold {
+        guard let path, fd >= 0 else { return LogHold(firstInProcess: true, alone: true) }
         var st = stat()
-        guard fstat(fd, &st) == 0 else { return false }
+        guard fstat(fd, &st) == 0 else { throw DBError(errno, "tern region \(path): cannot stat") }
         let key = "\(st.st_dev):\(st.st_ino)"
-        return Region.logWriters.withLock { (table: inout [String: (fd: Int32, count: Int, pid: pid_t)]) -> Bool in
+        return try Region.logHolds.withLock { (table: inout [String: LogHoldEntry]) throws(DBError) -> LogHold in
             if let held = table[key] {
                 if held.pid == getpid() {
-                    table[key] = (held.fd, held.count + 1, held.pid)
-                    return true
+                    table[key]!.count += 1
+                    return LogHold(firstInProcess: false, alone: false)
                 }
                 // Inherited through fork: the lock is the parent's (the
-                // description is shared). Drop our copy and ask afresh.
-                Glibc.close(held.fd)
+                // description is shared). The fork handler closed a guarded
+                // copy already (its number may be reused since); close an
+                // unguarded one, never unlock.
+                if !held.guarded { Glibc.close(held.fd) }
                 table[key] = nil
             }
             let lockFd = Glibc.open(path, O_RDWR | O_CLOEXEC)
-            guard lockFd >= 0 else { return false }
-            var lock = flock()
-            lock.l_type = Int16(F_WRLCK)
-            lock.l_whence = Int16(SEEK_SET)
-            lock.l_start = off_t(Region.logWriterLockByte)
-            lock.l_len = 1
-            var rc: Int32
-            let ofdSetLock: Int32 = 37 // F_OFD_SETLK (Linux; needs _GNU_SOURCE in C)
-            repeat { rc = fcntl(lockFd, ofdSetLock, &lock) } while rc != 0 && errno == EINTR
-            guard rc == 0 else { Glibc.close(lockFd); return false }
-            table[key] = (lockFd, 1, getpid())
-            return true
+            guard lockFd >= 0 else { throw DBError(errno, "tern region \(path): cannot open for the log lock") }
+            let guarded = tern_fork_guard_add(lockFd) != 0
+            var alone = Region.ofdLock(lockFd, F_WRLCK, wait: false) == 0
+            if !alone {
+                let rc = Region.ofdLock(lockFd, F_RDLCK, wait: true)
+                guard rc == 0 else {
+                    if guarded { tern_fork_guard_remove(lockFd) }
+                    Glibc.close(lockFd)
+                    throw DBError(rc, "tern region \(path): cannot lock: \(String(cString: strerror(rc)))")
+                }
+                alone = Region.ofdLock(lockFd, F_WRLCK, wait: false) == 0
+            }
+            table[key] = LogHoldEntry(fd: lockFd, count: 1, pid: getpid(), exclusive: alone, guarded: guarded)
+            return LogHold(firstInProcess: true, alone: alone)
         }
     }
 
-    /// How many holds this process has on the log-writer lock (0: none;
-    /// private regions: 0). The hold that takes it from 0 is the one that
-    /// may find a previous holder's state to repair.
-    public var logWriterHolds: Int {
-        guard path != nil, fd >= 0 else { return 0 }
-        var st = stat()
-        guard fstat(fd, &st) == 0 else { return 0 }
-        let key = "\(st.st_dev):\(st.st_ino)"
-        return Region.logWriters.withLock { (table: inout [String: (fd: Int32, count: Int, pid: pid_t)]) -> Int in
+    /// Lets other processes join: an exclusive hold becomes shared.
+    public func shareLogHold() {
+        guard path != nil, fd >= 0 else { return }
+        guard let key = holdKey() else { return }
+        Region.logHolds.withLock { (table: inout [String: LogHoldEntry]) in
+            guard let held = table[key], held.pid == getpid(), held.exclusive else { return }
+            _ = Region.ofdLock(held.fd, F_RDLCK, wait: true)
+            table[key]!.exclusive = false
+        }
+    }
+
+    /// How many holds this process has on the log (0: none; private
+    /// regions: 0).
+    public var logHolds: Int {
+        guard path != nil, fd >= 0, let key = holdKey() else { return 0 }
+        return Region.logHolds.withLock { (table: inout [String: LogHoldEntry]) -> Int in
             guard let held = table[key], held.pid == getpid() else { return 0 }
             return held.count
         }
     }
 
-    /// Drops one hold taken by `acquireLogWriter` (call before `close`).
-    public func releaseLogWriter() {
-        guard path != nil, fd >= 0 else { return }
-        var st = stat()
-        guard fstat(fd, &st) == 0 else { return }
-        let key = "\(st.st_dev):\(st.st_ino)"
-        Region.logWriters.withLock { (table: inout [String: (fd: Int32, count: Int, pid: pid_t)]) in
+    /// Drops one hold taken by `holdLog` (call before `close`).
+    public func releaseLogHold() {
+        guard path != nil, fd >= 0, let key = holdKey() else { return }
+        Region.logHolds.withLock { (table: inout [String: LogHoldEntry]) in
             guard let held = table[key], held.pid == getpid() else { return }
             if held.count > 1 {
-                table[key] = (held.fd, held.count - 1, held.pid)
+                table[key]!.count -= 1
             } else {
+                // Unlock explicitly: a child forked meanwhile shares the
+                // description, and closing only our descriptor would leave
+                // the lock held through its copy.
+                _ = Region.ofdLock(held.fd, F_UNLCK, wait: false)
+                if held.guarded { tern_fork_guard_remove(held.fd) }
                 Glibc.close(held.fd)
                 table[key] = nil
             }
         }
     }
 
-    /// This process's log-writer holds, by region file (device:inode).
-    private static let logWriters = LockedTable()
+    private func holdKey() -> String? {
+        var st = stat()
+        guard fstat(fd, &st) == 0 else { return nil }
+        return "\(st.st_dev):\(st.st_ino)"
+    }
 
-    /// The byte of the region file the log-writer lock covers (past the end:
+    /// F_OFD_SETLK(W) of `type` on the log byte: 0 or an errno.
+    private static func ofdLock(_ fd: Int32, _ type: Int32, wait: Bool) -> Int32 {
+        var lock = flock()
+        lock.l_type = Int16(type)
+        lock.l_whence = Int16(SEEK_SET)
+        lock.l_start = off_t(Region.logLockByte)
+        lock.l_len = 1
+        // F_OFD_SETLK / F_OFD_SETLKW (Linux; need _GNU_SOURCE in C).
+        let command: Int32 = wait ? 38 : 37
+        while true {
+            if fcntl(fd, command, &lock) == 0 { return 0 }
+            if errno != EINTR { return errno }
+        }
+    }
+
+    /// This process's log holds, by region file (device:inode).
+    private static let logHolds = LockedTable()
+
+    /// The byte of the region file the log lock covers (past the end:
     /// record locks need no data).
-    static let logWriterLockByte = 1 << 40
+    static let logLockByte = 1 << 40
 
     /// The DB_INIT_* flags the region's creator opened it with (fixed).
     public var initFlags: UInt32 { base.u32(Region.offInitFlags) }
@@ -536,13 +606,23 @@ public final class Region: @unchecked Sendable {
     }
 }
 
-/// A process-wide table behind a lock (Region's log-writer holds).
+/// One process's hold on a region's log (Region.holdLog).
+struct LogHoldEntry {
+    var fd: Int32
+    var count: Int
+    var pid: pid_t
+    var exclusive: Bool
+    /// Registered with the fork handler (closed in children at fork).
+    var guarded: Bool
+}
+
+/// A process-wide table behind a lock (Region's log holds).
 private final class LockedTable: @unchecked Sendable {
     private let lock = LocalLock()
-    private var table: [String: (fd: Int32, count: Int, pid: pid_t)] = [:]
-    func withLock<T>(_ body: (inout [String: (fd: Int32, count: Int, pid: pid_t)]) -> T) -> T {
+    private var table: [String: LogHoldEntry] = [:]
+    func withLock<T, E: Error>(_ body: (inout [String: LogHoldEntry]) throws(E) -> T) throws(E) -> T {
         lock.lock()
         defer { lock.unlock() }
-        return body(&table)
+        return try body(&table)
     }
 }

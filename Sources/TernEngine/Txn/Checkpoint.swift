@@ -52,7 +52,7 @@ extension Environment {
         gate.latch.lockExclusive()
         do throws(DBError) {
             cut = log.lastLSN
-            if record { registrations = fileRegistry.snapshot() }
+            if record { registrations = try fileRegistry.snapshot() }
             if let cache { images = try cache.cutCheckpoint(files ?? cache.inUseFileIds()) }
         } catch {
             gate.latch.unlock()

@@ -5,13 +5,14 @@
 //   0    gate                SharedLatch (process-shared pthread rwlock)
 //   64   checkpoint mutex    SharedMutex (robust)
 //   128  u32 magic "TCKP"    132 u32 version
-//   136  u32 log holder      pid of the process that holds the log, 0 none
+//   136  u32 log holders     processes that have the log open (atomic)
 //   140  u32 next log file id (atomic): ids FileRegistration records name
 //   144  u64 last checkpoint record LSN (libdb's last_ckp)       (atomic)
 //   152  u64 its cut LSN (libdb's ckp_lsn)                        (atomic)
 //   160  u64 time of the last checkpoint (libdb's time_ckp)       (atomic)
 //   168  u64 log end just after the last checkpoint record; 0 none (atomic)
 //   176  u32 the log was searched for its last checkpoint record (atomic)
+//   180  u32 log mode: 0 unknown, 1 files, 2 in memory (one process's)
 //
 // Locking rules:
 // - The gate: every commit section holds it shared (committers run
@@ -30,10 +31,15 @@
 //   and guards the last-checkpoint fields' updates; readers load them
 //   atomically. It is robust: a checkpointer that died leaves
 //   `.previousOwnerDied` to the next one.
-// - The log holder field is written only by the process holding the log's
-//   writer lock (Region.acquireLogWriter): set when it takes the log, cleared
-//   when it releases it cleanly. Found set by the next holder, it means the
-//   previous one died with the environment open (a crash).
+// - The log holders count: a process's first handle with the log adds one
+//   once its open succeeded, its last handle's clean close takes one off
+//   (Region.holdLog counts a process's handles). An opener that is the only
+//   live process with the log (Region.holdLog's `alone`, exclusive until it
+//   shares it) and finds the count nonzero knows a holder died with the
+//   environment open (a crash); it repairs, then sets the count to 1. While
+//   other processes live, a dead one's count stays (not detected: libdb
+//   without DB_REGISTER/failchk does not detect it either).
+// - The log mode is written by the alone opener only.
 import CTernAtomics
 import Glibc
 
@@ -43,7 +49,7 @@ public struct CommitGate: @unchecked Sendable {
     static let offGate = 0, offMutex = 64, offMagic = 128, offVersion = 132
     static let offHolder = 136, offNextFileID = 140
     static let offLastCheckpoint = 144, offLastCut = 152, offTime = 160, offQuiescentEnd = 168
-    static let offSearched = 176
+    static let offSearched = 176, offLogMode = 180
     static let magic: UInt32 = 0x504B_4354 // "TCKP"
     static let version: UInt32 = 1
 
@@ -71,9 +77,30 @@ public struct CommitGate: @unchecked Sendable {
     var latch: SharedLatch { SharedLatch(at: area + Self.offGate) }
     var checkpointMutex: SharedMutex { SharedMutex(at: area + Self.offMutex) }
 
-    var logHolder: pid_t {
-        get { pid_t(bitPattern: tern_atomic_load_u32(area.word32(Self.offHolder))) }
-        nonmutating set { tern_atomic_store_u32(area.word32(Self.offHolder), UInt32(bitPattern: newValue)) }
+    /// Processes that have the log open (see the locking rules).
+    var logHolders: UInt32 {
+        get { tern_atomic_load_u32(area.word32(Self.offHolder)) }
+        nonmutating set { tern_atomic_store_u32(area.word32(Self.offHolder), newValue) }
+    }
+
+    func addLogHolder() { _ = tern_atomic_fetch_add_u32(area.word32(Self.offHolder), 1) }
+
+    /// Takes one holder off (never below zero).
+    func removeLogHolder() {
+        let p = area.word32(Self.offHolder)
+        while true {
+            let v = tern_atomic_load_u32(p)
+            if v == 0 || tern_atomic_cas_u32(p, v, v - 1) == v { return }
+        }
+    }
+
+    enum LogMode: UInt32 { case unknown = 0, files = 1, inMemory = 2 }
+
+    /// Whether the environment's log is in files (shared) or in one
+    /// process's memory.
+    var logMode: LogMode {
+        get { LogMode(rawValue: tern_atomic_load_u32(area.word32(Self.offLogMode))) ?? .unknown }
+        nonmutating set { tern_atomic_store_u32(area.word32(Self.offLogMode), newValue.rawValue) }
     }
 
     /// A log file id no other registration in this region's lifetime has.

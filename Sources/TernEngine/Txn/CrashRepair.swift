@@ -4,9 +4,9 @@
 // libdb lets such a process join: its regions, cache included, survive the
 // dead process, so a joiner sees every write the dead process applied. Tern
 // does the same, after undoing what the dead process may have left half
-// done. Only the log holder writes pages or checkpoints, and no other
-// process can be attached to a logged region while one holds the log, so at
-// this point nobody else uses the region:
+// done. This runs only for an opener that is the only live process with
+// the log (Region.holdLog's `alone`, held exclusively until its open is
+// done), so at this point nobody else uses the region's logged state:
 // - the commit gate: held by the dead process means it died inside a commit
 //   section (or a checkpoint's cut), with a record's apply possibly half
 //   done: the pages cannot be trusted, the region panics and the caller gets
@@ -55,13 +55,15 @@ extension Database {
 
 extension Environment {
     /// Tests: what this process's death would leave behind — the region (and
-    /// its cache) as it is, the log's buffered records lost, the log-writer
+    /// its cache) as it is, the log's buffered records left in the region (a
+    /// real death leaves them there too; DB_RECOVER discards them), the log
     /// lock dropped (as the kernel drops it), the log holder still recorded,
     /// no checkpoint. The handle and its databases are unusable afterwards.
     func abandonForTesting() {
         for database in openDatabases.values { database.opened = nil; database.markClosed() }
         openDatabases = [:]
-        region?.releaseLogWriter()
+        fileRegistry.detach()
+        region?.releaseLogHold()
         region?.close()
         log = nil
         cache = nil

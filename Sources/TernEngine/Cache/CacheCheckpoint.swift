@@ -99,12 +99,12 @@ extension PageCache {
             let image = CheckpointImage(fileId: id, pageSize: Int(e.u32(FE.pageSize)), path: path(of: id))
             if e.u32(FE.spilledPages) > 0 {
                 var g = e.u32(FE.spillGeneration)
-                var entries = c.spillEntries(id)
+                var entries = try c.spillEntries(id)
                 if entries.contains(where: { S.generation($0.1) != g }) {
                     // Left by a checkpoint that failed or died: fold first,
                     // so the generation about to become active is empty.
                     try foldInactive(id)
-                    entries = c.spillEntries(id)
+                    entries = try c.spillEntries(id)
                     g = e.u32(FE.spillGeneration)
                 }
                 if !entries.isEmpty {
@@ -183,7 +183,15 @@ extension PageCache {
             let e = c.file(image.fileId)
             if !image.frozen.isEmpty {
                 var removed: UInt32 = 0
-                for (pgno, slot) in image.frozen where c.spillRemove(image.fileId, pgno, ifSlot: slot) { removed += 1 }
+                for (pgno, slot) in image.frozen {
+                    // A table this process cannot map: the shared state is
+                    // unknowable, only recovery can continue.
+                    do throws(DBError) {
+                        if try c.spillRemove(image.fileId, pgno, ifSlot: slot) { removed += 1 }
+                    } catch {
+                        region.setPanic()
+                    }
+                }
                 let left = e.u32(FE.spilledPages)
                 e.setU32(FE.spilledPages, left > removed ? left - removed : 0)
                 if let sfd = try? fd(image.fileId, spill: true, generation: image.frozenGeneration) { _ = ftruncate(sfd, 0) }
@@ -262,7 +270,7 @@ extension PageCache {
         let e = c.file(fileId)
         let g = e.u32(FE.spillGeneration)
         let old = 1 - g
-        let entries = c.spillEntries(fileId).filter { S.generation($0.1) == old }
+        let entries = try c.spillEntries(fileId).filter { S.generation($0.1) == old }
         if !entries.isEmpty {
             let ps = Int(e.u32(FE.pageSize))
             let src = try fd(fileId, spill: true, generation: old)
@@ -273,7 +281,7 @@ extension PageCache {
                 try readFully(src, buffer, ps, off_t(S.index(slot)) * off_t(ps), fileId: fileId, pgno: pgno)
                 let n = e.u32(FE.slots(g))
                 try writeFully(dst, buffer, ps, off_t(n) * off_t(ps), what: "spilled page \(pgno)")
-                _ = c.spillUpdate(fileId, pgno, S.slot(n, generation: g))
+                _ = try c.spillUpdate(fileId, pgno, S.slot(n, generation: g))
                 e.setU32(FE.slots(g), n + 1)
             }
         }

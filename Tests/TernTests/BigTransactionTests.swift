@@ -13,12 +13,48 @@ import Testing
     typealias L = LoggedEnv
 
     /// An environment whose transactions spill past 8 KiB of write set and
-    /// log commits in chunks of at most 4 KiB of operations.
+    /// log commits in chunks of at most 4 KiB of operations. EBUSY is
+    /// retried for up to a second, as TransactionModelTests'
+    /// openEnvRetryingBusy does and for the same known bug: after
+    /// abandonForTesting, a child another suite is spawning may still hold
+    /// a copy of the log-writer OFD lock until it execs, and nothing
+    /// signals that exec. Remove with that bug.
     static func open(_ dir: String, extra: Int32 = 0) throws -> Environment {
-        try L.open(dir, extra: extra) { env in
-            env.writeSetBudget = 8 << 10
-            env.commitChunkBytes = 4 << 10
+        var attempt = 0
+        while true {
+            do {
+                return try L.open(dir, extra: extra) { env in
+                    env.writeSetBudget = 8 << 10
+                    env.commitChunkBytes = 4 << 10
+                }
+            } catch let error as DBError where error.code == EBUSY && attempt < 99 {
+                attempt += 1
+                usleep(10_000)
+            }
         }
+    }
+
+    /// A scratch directory, removed without spawning a process (system()
+    /// would fork: see `open`).
+    static func inScratch(_ body: (String) throws -> Void) throws {
+        var template = Array("/tmp/tern-bigtxn-XXXXXX".utf8CString)
+        let dir = template.withUnsafeMutableBufferPointer { String(cString: mkdtemp($0.baseAddress!)) }
+        defer { removeTree(dir) }
+        try body(dir)
+    }
+
+    static func removeTree(_ path: String) {
+        if let d = opendir(path) {
+            while let e = readdir(d) {
+                let name = withUnsafeBytes(of: e.pointee.d_name) { String(decoding: $0.prefix(while: { $0 != 0 }), as: UTF8.self) }
+                if name == "." || name == ".." { continue }
+                let child = path + "/" + name
+                var st = stat()
+                if lstat(child, &st) == 0 && (st.st_mode & S_IFMT) == S_IFDIR { removeTree(child) } else { unlink(child) }
+            }
+            closedir(d)
+        }
+        rmdir(path)
     }
 
     /// A transactional Btree database.
@@ -89,7 +125,7 @@ import Testing
     }
 
     @Test func spilledWritesAreReadAndCommittedAsAChain() throws {
-        try L.inScratch { dir in
+        try Self.inScratch { dir in
             let env = try Self.open(dir)
             let db = try Self.database(env, "big.db")
             // Committed data underneath, some of which the transaction
@@ -161,7 +197,7 @@ import Testing
     }
 
     @Test func nestedTransactionsOverSpilledWriteSets() throws {
-        try L.inScratch { dir in
+        try Self.inScratch { dir in
             let env = try Self.open(dir)
             let db = try Self.database(env, "nested.db")
             var model: [[UInt8]: [UInt8]] = [:]
@@ -243,7 +279,7 @@ import Testing
     }
 
     @Test func recoveryAppliesAChainWhoseMarkerIsLogged() throws {
-        try L.inScratch { dir in
+        try Self.inScratch { dir in
             let (model, _, _) = try commitChainAndCrash(dir)
             let env = try Self.open(dir, extra: DB_RECOVER)
             let report = env.recoveryReport!
@@ -262,7 +298,7 @@ import Testing
     }
 
     @Test func recoveryIgnoresAChainWithoutItsMarker() throws {
-        try L.inScratch { dir in
+        try Self.inScratch { dir in
             let (_, marker, base) = try commitChainAndCrash(dir)
             // The log ends just before the marker: the crash came after the
             // last chunk reached the disk, before the marker did.

@@ -7,9 +7,11 @@
 // tree. A child's commit merges its write sets into its parent's (and hands
 // its locks to the parent); its abort drops them. Only a top-level commit
 // reaches the log: one CommitRecord holding every net operation with its
-// before-image, appended and applied inside one commit section
-// (CommitPath.swift), then made durable as the commit's flags say, then the
-// locks are released.
+// before-image (or, for a big transaction, a chain of chunk records closed
+// by a commit marker: CommitWriter.swift), appended and applied inside one
+// commit section (CommitPath.swift), then made durable as the commit's
+// flags say, then the locks are released. Write sets past the family's
+// memory budget spill to a temporary file (WriteSpill in WriteSet.swift).
 //
 // Invariants:
 // - `state` moves active -> committed | aborted once; a finished transaction

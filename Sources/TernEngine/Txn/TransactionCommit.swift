@@ -4,9 +4,11 @@
 // A top-level commit:
 //   1. takes the exclusive latch of every file it wrote (in latch order, so
 //      two committers never wait for each other in a cycle);
-//   2. turns each write set into net operations, reading the before-images
-//      from the trees under those latches;
-//   3. appends ONE CommitRecord and applies it, inside one commit section;
+//   2. turns each write set into net operations, entry by entry, reading
+//      the before-images from the trees under those latches;
+//   3. applies them and appends ONE CommitRecord — or, past a chunk, a
+//      chain of CommitChunks and a CommitMarker (CommitWriter.swift) —
+//      inside one commit section;
 //   4. releases the latches, makes the record as durable as asked (group
 //      commit), then releases the transaction's locks.
 // Locks are released only after the record is durable, so no other

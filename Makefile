@@ -13,7 +13,7 @@ SWIFT_LIB_FLAGS := -c release --product tern --scratch-path $(SCRATCH) -Xswiftc 
 	-Xlinker --version-script=$(CURDIR)/tern.map -Xlinker -soname=libdb-5.3.so
 
 .PHONY: all lib generate check swift-test compat abi-check dropin-test multiprocess-test demo bench \
-	crash-test concurrency-test install clean
+	crash-test concurrency-test bigtxn-test install clean
 
 all: lib $(BUILD)/include/db.h $(BUILD)/lib/pkgconfig/tern.pc
 
@@ -78,6 +78,14 @@ crash-test: $(if $(filter system libdb,$(CRASH_LIB)),,all)
 
 concurrency-test: $(if $(filter system libdb,$(CONCURRENCY_LIB)),,all)
 	TERN_BUILD=$(BUILD) $(call test_env,$(CONCURRENCY_LIB)) bash tests/concurrency/run.sh
+
+# One 2 GiB transaction end to end (not part of check: minutes, several GiB
+# of disk): puts, commit DB_TXN_SYNC, reopen plain and with DB_RECOVER,
+# every value checked; wall time, peak RSS and log size per phase.
+#   make bigtxn-test [BIGTXN_LIB=system] [BIGTXN_N=2048 BIGTXN_SIZE=1048576]
+BIGTXN_LIB ?= $(TEST_LIB)
+bigtxn-test: $(if $(filter system libdb,$(BIGTXN_LIB)),,all)
+	TERN_BUILD=$(BUILD) $(call test_env,$(BIGTXN_LIB)) bash tests/bigtxn/run.sh
 
 # Benchmarks, Tern vs the system libdb (not part of check): `make bench
 # BENCH_N=200000` for a quick run (default N=1000000, BENCH_RUNS=3).

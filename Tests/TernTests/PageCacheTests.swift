@@ -241,6 +241,66 @@ private func diskPage(_ path: String, _ page: UInt32, _ size: Int) -> [UInt8] {
         #expect(c1.checkInvariants() == nil)
     }
 
+    /// More dirty pages than the region's spill index holds (4096 entries
+    /// here, 3/4 usable): the index grows into a shared file mapping, the
+    /// other attachment follows it, and a checkpoint empties it.
+    @Test func spillIndexGrowsAndBothAttachmentsFollow() throws {
+        let home = makeTempHome("spillgrow")
+        defer { removeTree(home) }
+        let cacheBytes = 64 << 10
+        let size = Region.size(cacheBytes: cacheBytes)
+        let r1 = try Region.open(home: home, size: size, create: true)
+        let c1 = try PageCache(region: r1, cacheBytes: cacheBytes)
+        let r2 = try Region.open(home: home, size: size, create: true)
+        let c2 = try PageCache(region: r2, cacheBytes: cacheBytes)
+        let path = home + "/grow.db"
+        let f1 = try c1.openFile(path: path, pageSize: 512, create: true, mode: .logged)
+        let f2 = try c2.openFile(path: path, pageSize: 512, mode: .logged)
+        let generation = { c1.core.header.u32(H.spillIndexGeneration) }
+        #expect(generation() == 0)
+        let pages = 5000
+        for _ in 0..<pages {
+            let n = try f1.extend()
+            stamp(try f1.pin(n, forWrite: true), 512, page: n, version: 1)
+            f1.unpin(n, dirty: true); f1.unpin(n, dirty: true)
+        }
+        #expect(generation() >= 1, "the index grew")
+        #expect(c1.stats.spilledPages > 4096)
+        // The second attachment reads every page through the grown index,
+        // and rewrites them all: the index grows again, from its side.
+        for n in 0..<PageNumber(pages) {
+            let p = try f2.pin(n, forWrite: true)
+            #expect(stamped(p, 512, page: n, version: 1), "page \(n) through attachment 2")
+            stamp(p, 512, page: n, version: 2)
+            f2.unpin(n, dirty: true)
+        }
+        for _ in 0..<pages {
+            let n = try f2.extend()
+            stamp(try f2.pin(n, forWrite: true), 512, page: n, version: 2)
+            f2.unpin(n, dirty: true); f2.unpin(n, dirty: true)
+        }
+        let grown = generation()
+        #expect(grown >= 2, "grown again by attachment 2")
+        for n in 0..<PageNumber(2 * pages) {
+            let p = try f1.pin(n, forWrite: false)
+            #expect(stamped(p, 512, page: n, version: 2), "page \(n) back through attachment 1")
+            f1.unpin(n, dirty: false)
+        }
+        // Only the current generation's file remains.
+        let hex = String(r1.regionId, radix: 16)
+        for g in 1..<grown {
+            #expect(access(home + "/__tern.spill.\(hex).index.\(g)", F_OK) != 0, "generation \(g) removed")
+        }
+        #expect(access(home + "/__tern.spill.\(hex).index.\(grown)", F_OK) == 0)
+        try c1.checkpointAll()
+        #expect(c2.stats.spilledPages == 0)
+        for n in stride(from: 0, to: 2 * pages, by: 97) {
+            #expect(diskPage(path, PageNumber(n), 512).withUnsafeBytes { stamped($0.baseAddress!, 512, page: PageNumber(n), version: 2) })
+        }
+        #expect(c1.checkInvariants() == nil)
+        #expect(c2.checkInvariants() == nil)
+    }
+
     @Test func fileTableHoldsAbsolutePaths() throws {
         // Another process (another working directory) opens a file by the
         // table's path to write back its pages: a relative name is stored

@@ -299,7 +299,7 @@ extension Database {
                     items[i].deleted = true
                     count += 1
                 }
-                transaction.setEntry(o, stored, WriteEntry(items: items))
+                try transaction.setEntry(o, stored, WriteEntry(items: items))
                 k = try c.nextKey(after: stored)
             }
             return count
@@ -366,7 +366,7 @@ extension Database {
             defer { o.latch.unlock() }
             range = try o.tree.keyRange(key)
         }
-        if let transaction, transaction.hasWrites(o), let e = transaction.entry(o, Array(key)) {
+        if let transaction, transaction.hasWrites(o), let e = try transaction.entry(o, Array(key)) {
             // The key's own share follows the transaction's view of it.
             let live = e.items.contains { !$0.deleted }
             if live && range.equal == 0 {

@@ -80,7 +80,7 @@ extension Database {
         var (stored, items) = try c.items(keyBytes)
         guard items.contains(where: { !$0.deleted }) else { throw DBError(DB_NOTFOUND) }
         for i in items.indices { items[i].deleted = true }
-        txn.setEntry(o, stored, WriteEntry(items: items))
+        try txn.setEntry(o, stored, WriteEntry(items: items))
     }
 }
 

@@ -120,7 +120,7 @@ final class MergedCursor {
     /// `items`, and the entry's before-image: the existing entry's, or the
     /// tree's items just read.
     func itemsAndBase(_ k: [UInt8]) throws(DBError) -> (key: [UInt8], items: [WriteItem], base: [[UInt8]]?) {
-        if let e = txn.entry(opened, k) {
+        if let e = try txn.entry(opened, k) {
             return (txn.storedKey(opened, k) ?? k, e.items, e.base)
         }
         let (key, items) = try treeItems(k)
@@ -131,9 +131,9 @@ final class MergedCursor {
     /// merged view.
     func nextKey(after k: [UInt8]?) throws(DBError) -> [UInt8]? {
         var t = try treeKey(after: k)
-        while let tk = t, txn.entry(opened, tk) != nil { t = try treeKey(after: tk) }
+        while let tk = t, txn.hasEntry(opened, tk) { t = try treeKey(after: tk) }
         var o = txn.overlayKey(opened, after: k)
-        while let ok = o, (txn.entry(opened, ok)?.liveCount ?? 0) == 0 { o = txn.overlayKey(opened, after: ok) }
+        while let ok = o, (txn.liveCount(opened, ok) ?? 0) == 0 { o = txn.overlayKey(opened, after: ok) }
         guard let tk = t else { return o }
         guard let ok = o else { return tk }
         return cmp(tk, ok) <= 0 ? tk : ok
@@ -141,9 +141,9 @@ final class MergedCursor {
 
     func prevKey(before k: [UInt8]?) throws(DBError) -> [UInt8]? {
         var t = try treeKey(before: k)
-        while let tk = t, txn.entry(opened, tk) != nil { t = try treeKey(before: tk) }
+        while let tk = t, txn.hasEntry(opened, tk) { t = try treeKey(before: tk) }
         var o = txn.overlayKey(opened, before: k)
-        while let ok = o, (txn.entry(opened, ok)?.liveCount ?? 0) == 0 { o = txn.overlayKey(opened, before: ok) }
+        while let ok = o, (txn.liveCount(opened, ok) ?? 0) == 0 { o = txn.overlayKey(opened, before: ok) }
         guard let tk = t else { return o }
         guard let ok = o else { return tk }
         return cmp(tk, ok) >= 0 ? tk : ok
@@ -291,7 +291,7 @@ final class MergedCursor {
                 throw .invalid("BDB1004 Existing data sorts differently from put data")
             }
             items[i].data = d
-            txn.setEntry(opened, stored, WriteEntry(items: items))
+            try txn.setEntry(opened, stored, WriteEntry(items: items))
             return stored
         case .before, .after:
             guard tree.tokens else { throw .illegalFlag("DBcursor->put") }
@@ -299,7 +299,7 @@ final class MergedCursor {
             guard let i = index else { throw DBError(DB_NOTFOUND) }
             let t = txn.newToken()
             items.insert(WriteItem(data: d, token: t, deleted: false), at: op == .after ? i + 1 : i)
-            txn.setEntry(opened, stored, WriteEntry(items: items))
+            try txn.setEntry(opened, stored, WriteEntry(items: items))
             place(stored, t)
             return stored
         }
@@ -312,12 +312,12 @@ final class MergedCursor {
                          _ op: BtreePutOp, noOverwrite: Bool = false) throws(DBError) -> (key: [UInt8], token: UInt64) {
         let tree = opened.tree
         if !tree.hasDups && !noOverwrite && op != .noDupData && tree.keyCompare == nil
-            && txn.entry(opened, key) == nil {
+            && !txn.hasEntry(opened, key) {
             // A plain overwrite of a key this family has not touched needs
             // nothing from the tree: its only item is token 0 (as a tree
             // item's would be), and the commit reads the before-image in
             // its apply descent.
-            txn.setEntry(opened, key, WriteEntry(items: [WriteItem(data: d, token: 0, deleted: false)], base: nil))
+            try txn.setEntry(opened, key, WriteEntry(items: [WriteItem(data: d, token: 0, deleted: false)], base: nil))
             return (key, 0)
         }
         let probe = MergedCursor(opened: opened, txn: txn)
@@ -363,7 +363,7 @@ final class MergedCursor {
             let item = WriteItem(data: d, token: token, deleted: false)
             if op == .keyFirst { items.insert(item, at: 0) } else { items.append(item) }
         }
-        txn.setEntry(opened, stored, WriteEntry(items: items, base: base))
+        try txn.setEntry(opened, stored, WriteEntry(items: items, base: base))
         return (stored, token)
     }
 
@@ -372,6 +372,6 @@ final class MergedCursor {
         var (stored, items, index) = try current()
         guard let i = index, !items[i].deleted else { throw DBError(DB_KEYEMPTY) }
         items[i].deleted = true
-        txn.setEntry(opened, stored, WriteEntry(items: items))
+        try txn.setEntry(opened, stored, WriteEntry(items: items))
     }
 }

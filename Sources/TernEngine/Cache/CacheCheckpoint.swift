@@ -9,7 +9,8 @@
 //    the frozen slots are never written again. Page 0 is copied whenever it
 //    is cached (it carries the checkpoint LSN). Memory copies only.
 // 2. complete (`completeCheckpoint`), no lock: the frozen spill slots not
-//    superseded by a copied frame are read, and page 0 from the file when no
+//    superseded by a copied frame are noted (read one at a time when
+//    written, so memory stays bounded whatever the spill holds), and page 0 from the file when no
 //    frame had it (the file is not written between checkpoints, so the disk
 //    copy is current).
 // 3. the caller makes the images durable in place (through the journal, in
@@ -57,10 +58,54 @@ public final class CheckpointImage {
         self.path = path
     }
 
-    deinit { free(bytes) }
+    /// Pages still in the frozen spill file (pgno -> byte offset in
+    /// `spillFd`), read one at a time as the journal and the in-place
+    /// writes need them: after a big transaction the spill can hold far
+    /// more than memory should (every page it dirtied), so step 2 does not
+    /// load it. The frozen file is never written until `finishCheckpoint`
+    /// or `abortCheckpoint` empties it, so the bytes stay put.
+    private var deferred: [UInt32: off_t] = [:]
+    private var spillFd: Int32 = -1
+    private var scratch: UnsafeMutableRawPointer?
 
-    public var count: Int { order.count }
-    public func contains(_ pgno: UInt32) -> Bool { index[pgno] != nil }
+    deinit {
+        free(bytes)
+        free(scratch)
+    }
+
+    public var count: Int { order.count + deferred.count }
+    public func contains(_ pgno: UInt32) -> Bool { index[pgno] != nil || deferred[pgno] != nil }
+
+    /// Records that `pgno` is read from `fd` at `offset` when written.
+    func addDeferred(_ pgno: UInt32, fd: Int32, offset: off_t) {
+        spillFd = fd
+        deferred[pgno] = offset
+    }
+
+    /// The bytes of `pgno` to write: its copy, or read from the frozen
+    /// spill into a scratch buffer valid until the next call.
+    func bytes(_ pgno: UInt32) throws(DBError) -> UnsafeRawPointer {
+        if let p = page(pgno) { return UnsafeRawPointer(p) }
+        guard let offset = deferred[pgno] else { throw DBError(EINVAL, "tern checkpoint: page \(pgno) not in the image") }
+        if scratch == nil {
+            scratch = malloc(pageSize)
+            guard scratch != nil else { throw DBError(ENOMEM, "tern checkpoint: out of memory") }
+        }
+        let buf = scratch!
+        var done = 0
+        while done < pageSize {
+            let r = pread(spillFd, buf + done, pageSize - done, offset + off_t(done))
+            if r < 0 {
+                if errno == EINTR { continue }
+                let e = errno
+                throw DBError(e, "tern checkpoint: read of spilled page \(pgno) of \(path) failed: \(String(cString: strerror(e)))")
+            }
+            if r == 0 { break }
+            done += r
+        }
+        if done < pageSize { (buf + done).initializeMemory(as: UInt8.self, repeating: 0, count: pageSize - done) }
+        return UnsafeRawPointer(buf)
+    }
 
     /// The bytes of `pgno` (nil when the image lacks it).
     public func page(_ pgno: UInt32) -> UnsafeMutableRawPointer? {
@@ -81,7 +126,7 @@ public final class CheckpointImage {
     }
 
     /// Page numbers in ascending order.
-    public var sortedPages: [UInt32] { order.sorted() }
+    public var sortedPages: [UInt32] { (order + deferred.keys).sorted() }
 }
 
 extension PageCache {
@@ -99,12 +144,12 @@ extension PageCache {
             let image = CheckpointImage(fileId: id, pageSize: Int(e.u32(FE.pageSize)), path: path(of: id))
             if e.u32(FE.spilledPages) > 0 {
                 var g = e.u32(FE.spillGeneration)
-                var entries = c.spillEntries(id)
+                var entries = try c.spillEntries(id)
                 if entries.contains(where: { S.generation($0.1) != g }) {
                     // Left by a checkpoint that failed or died: fold first,
                     // so the generation about to become active is empty.
                     try foldInactive(id)
-                    entries = c.spillEntries(id)
+                    entries = try c.spillEntries(id)
                     g = e.u32(FE.spillGeneration)
                 }
                 if !entries.isEmpty {
@@ -149,8 +194,13 @@ extension PageCache {
         if !image.frozen.isEmpty {
             let sfd = try fd(image.fileId, spill: true, generation: image.frozenGeneration)
             for (pgno, slot) in image.frozen where !image.contains(pgno) {
-                try readFully(sfd, image.slot(pgno), ps, off_t(S.index(slot)) * off_t(ps),
-                              fileId: image.fileId, pgno: pgno)
+                let at = off_t(S.index(slot)) * off_t(ps)
+                if pgno == 0 {
+                    // Page 0 is stamped with the cut: in memory.
+                    try readFully(sfd, image.slot(0), ps, at, fileId: image.fileId, pgno: 0)
+                } else {
+                    image.addDeferred(pgno, fd: sfd, offset: at)
+                }
             }
             core.lock(core.evictMutex)
             core.addCounter(H.spillReads, UInt64(image.frozen.count))
@@ -166,7 +216,7 @@ extension PageCache {
     func writeInPlace(_ image: CheckpointImage) throws(DBError) {
         let dbfd = try fd(image.fileId, spill: false)
         for pgno in image.sortedPages {
-            try writeFully(dbfd, image.page(pgno)!, image.pageSize, off_t(pgno) * off_t(image.pageSize),
+            try writeFully(dbfd, try image.bytes(pgno), image.pageSize, off_t(pgno) * off_t(image.pageSize),
                            what: "page \(pgno) of \(image.path)")
         }
         guard fsync(dbfd) == 0 else {
@@ -183,7 +233,15 @@ extension PageCache {
             let e = c.file(image.fileId)
             if !image.frozen.isEmpty {
                 var removed: UInt32 = 0
-                for (pgno, slot) in image.frozen where c.spillRemove(image.fileId, pgno, ifSlot: slot) { removed += 1 }
+                for (pgno, slot) in image.frozen {
+                    // A table this process cannot map: the shared state is
+                    // unknowable, only recovery can continue.
+                    do throws(DBError) {
+                        if try c.spillRemove(image.fileId, pgno, ifSlot: slot) { removed += 1 }
+                    } catch {
+                        region.setPanic()
+                    }
+                }
                 let left = e.u32(FE.spilledPages)
                 e.setU32(FE.spilledPages, left > removed ? left - removed : 0)
                 if let sfd = try? fd(image.fileId, spill: true, generation: image.frozenGeneration) { _ = ftruncate(sfd, 0) }
@@ -262,7 +320,7 @@ extension PageCache {
         let e = c.file(fileId)
         let g = e.u32(FE.spillGeneration)
         let old = 1 - g
-        let entries = c.spillEntries(fileId).filter { S.generation($0.1) == old }
+        let entries = try c.spillEntries(fileId).filter { S.generation($0.1) == old }
         if !entries.isEmpty {
             let ps = Int(e.u32(FE.pageSize))
             let src = try fd(fileId, spill: true, generation: old)
@@ -273,7 +331,7 @@ extension PageCache {
                 try readFully(src, buffer, ps, off_t(S.index(slot)) * off_t(ps), fileId: fileId, pgno: pgno)
                 let n = e.u32(FE.slots(g))
                 try writeFully(dst, buffer, ps, off_t(n) * off_t(ps), what: "spilled page \(pgno)")
-                _ = c.spillUpdate(fileId, pgno, S.slot(n, generation: g))
+                _ = try c.spillUpdate(fileId, pgno, S.slot(n, generation: g))
                 e.setU32(FE.slots(g), n + 1)
             }
         }

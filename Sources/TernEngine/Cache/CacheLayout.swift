@@ -43,6 +43,10 @@ enum H {
     static let spillUsed = 240       // UInt32 (E) live spill entries
     static let spillTombstones = 244 // UInt32 (E)
     static let cacheBytes = 248      // UInt64, fixed
+    /// The spill index's generation: 0 while it is the region's table, n
+    /// once grown into `__tern.spill.<region id>.index.<n>` (E).
+    static let spillIndexGeneration = 256 // UInt32 (E)
+    static let spillIndexCapacity = 260   // UInt32 (E) entries of the grown table
     static let size = 1024
     static let magicValue: UInt32 = 0x4843_4354 // "TCCH"
     /// 2: spill generations and the checkpoint frame flag.

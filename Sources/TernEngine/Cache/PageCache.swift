@@ -77,6 +77,8 @@ struct CacheCore: @unchecked Sendable {
     let nframes: Int
     let maxFiles: Int
     let spillMask: Int
+    /// This process's mapping of the (possibly grown) spill index.
+    let spillView: UnsafeMutablePointer<SpillView>
 
     @inline(__always) func frame(_ i: Int32) -> UnsafeMutableRawPointer { frames + Int(i) * F.size }
     @inline(__always) func bucket(_ i: Int) -> UnsafeMutableRawPointer { buckets + i * B.size }
@@ -156,32 +158,84 @@ struct CacheCore: @unchecked Sendable {
     @inline(__always) func addCounter(_ at: Int, _ n: UInt64 = 1) { header.setU64(at, header.u64(at) &+ n) }
 
     // Spill index (eviction mutex held).
-    func spillProbeStart(_ fileId: UInt32, _ pgno: UInt32) -> Int {
+    //
+    // The index starts in the region (`spill`, `spillMask`: capacity fixed
+    // by the cache's size). A transaction can dirty far more pages than
+    // that between two checkpoints (a commit section holds the gate, so no
+    // checkpoint can empty the spill during a big apply), so when the
+    // table is full it GROWS: its live entries move into a shared file
+    // mapping of twice the capacity, `__tern.spill.<region id>.index.<n>`
+    // next to the spill files (so open with DB_RECOVER removes leftovers),
+    // and the header records the new generation n and capacity. Every
+    // process maps generation n at its next index access (always under the
+    // eviction mutex, so nobody uses a table while it moves) and unmaps
+    // the one it had; the grower unlinks the previous generation's file
+    // (mappings survive the unlink). A process-local SpillView caches which
+    // generation this process has mapped.
+
+    /// The current table; remaps when another process grew it.
+    func spillTable() throws(DBError) -> (base: UnsafeMutableRawPointer, mask: Int) {
+        let g = header.u32(H.spillIndexGeneration)
+        let v = spillView
+        if g == v.pointee.generation, let b = v.pointee.base { return (b, v.pointee.mask) }
+        if g == 0 {
+            v.pointee.unmap()
+            v.pointee.base = spill
+            v.pointee.mask = spillMask
+            v.pointee.generation = 0
+            return (spill, spillMask)
+        }
+        let cap = Int(header.u32(H.spillIndexCapacity))
+        guard cap > spillMask, cap & (cap - 1) == 0 else {
+            throw DBError(EINVAL, "tern cache: the spill index header is corrupt")
+        }
+        let p = try v.pointee.map(path: spillIndexPath(g), bytes: cap * S.size, create: false)
+        v.pointee.unmap()
+        v.pointee.base = p
+        v.pointee.mapped = cap * S.size
+        v.pointee.mask = cap - 1
+        v.pointee.generation = g
+        return (p, cap - 1)
+    }
+
+    func spillIndexPath(_ g: UInt32) -> String {
+        let v = spillView.pointee
+        return v.directory + "__tern.spill.\(String(v.regionId, radix: 16)).index.\(g)"
+    }
+
+    func spillProbeStart(_ fileId: UInt32, _ pgno: UInt32, _ mask: Int) -> Int {
         var h = (UInt64(pgno) << 32 | UInt64(fileId)) &* 0xD6E8_FEB8_6659_FD93
         h ^= h >> 32
-        return Int(truncatingIfNeeded: h) & spillMask
+        return Int(truncatingIfNeeded: h) & mask
     }
-    func spillLookup(_ fileId: UInt32, _ pgno: UInt32) -> UInt32? {
-        var i = spillProbeStart(fileId, pgno)
-        for _ in 0...spillMask {
-            let e = spill + i * S.size
+    func spillLookup(_ fileId: UInt32, _ pgno: UInt32) throws(DBError) -> UInt32? {
+        let (t, mask) = try spillTable()
+        var i = spillProbeStart(fileId, pgno, mask)
+        for _ in 0...mask {
+            let e = t + i * S.size
             let id = e.u32(S.fileId)
             if id == 0 { return nil }
             if id == fileId && e.u32(S.pgno) == pgno { return e.u32(S.slot) }
-            i = (i + 1) & spillMask
+            i = (i + 1) & mask
         }
         return nil
     }
-    /// Inserts (fileId, pgno) -> slot; false when the index is full.
-    func spillInsert(_ fileId: UInt32, _ pgno: UInt32, _ slot: UInt32) -> Bool {
+    /// Inserts (fileId, pgno) -> slot, growing the table when it is full;
+    /// false when it cannot grow further.
+    func spillInsert(_ fileId: UInt32, _ pgno: UInt32, _ slot: UInt32) throws(DBError) -> Bool {
+        var (t, mask) = try spillTable()
         let used = Int(header.u32(H.spillUsed)), tombs = Int(header.u32(H.spillTombstones))
-        if used + tombs >= (spillMask + 1) * 3 / 4 {
-            if tombs == 0 || used >= (spillMask + 1) * 3 / 4 { return false }
-            spillRebuild()
+        if used + tombs >= (mask + 1) * 3 / 4 {
+            if tombs > 0 && used < (mask + 1) / 2 {
+                try spillRebuild()
+            } else {
+                guard try spillGrow() else { return false }
+            }
+            (t, mask) = try spillTable()
         }
-        var i = spillProbeStart(fileId, pgno)
+        var i = spillProbeStart(fileId, pgno, mask)
         while true {
-            let e = spill + i * S.size
+            let e = t + i * S.size
             let id = e.u32(S.fileId)
             if id == 0 || id == S.tombstone {
                 if id == S.tombstone { header.setU32(H.spillTombstones, header.u32(H.spillTombstones) - 1) }
@@ -189,26 +243,28 @@ struct CacheCore: @unchecked Sendable {
                 header.setU32(H.spillUsed, header.u32(H.spillUsed) + 1)
                 return true
             }
-            i = (i + 1) & spillMask
+            i = (i + 1) & mask
         }
     }
     /// Points an existing entry at another slot; false when absent.
-    func spillUpdate(_ fileId: UInt32, _ pgno: UInt32, _ slot: UInt32) -> Bool {
-        var i = spillProbeStart(fileId, pgno)
-        for _ in 0...spillMask {
-            let e = spill + i * S.size
+    func spillUpdate(_ fileId: UInt32, _ pgno: UInt32, _ slot: UInt32) throws(DBError) -> Bool {
+        let (t, mask) = try spillTable()
+        var i = spillProbeStart(fileId, pgno, mask)
+        for _ in 0...mask {
+            let e = t + i * S.size
             let id = e.u32(S.fileId)
             if id == 0 { return false }
             if id == fileId && e.u32(S.pgno) == pgno { e.setU32(S.slot, slot); return true }
-            i = (i + 1) & spillMask
+            i = (i + 1) & mask
         }
         return false
     }
     /// Removes (fileId, pgno) if it still maps to `slot`; true when removed.
-    func spillRemove(_ fileId: UInt32, _ pgno: UInt32, ifSlot slot: UInt32) -> Bool {
-        var i = spillProbeStart(fileId, pgno)
-        for _ in 0...spillMask {
-            let e = spill + i * S.size
+    func spillRemove(_ fileId: UInt32, _ pgno: UInt32, ifSlot slot: UInt32) throws(DBError) -> Bool {
+        let (t, mask) = try spillTable()
+        var i = spillProbeStart(fileId, pgno, mask)
+        for _ in 0...mask {
+            let e = t + i * S.size
             let id = e.u32(S.fileId)
             if id == 0 { return false }
             if id == fileId && e.u32(S.pgno) == pgno {
@@ -218,40 +274,126 @@ struct CacheCore: @unchecked Sendable {
                 header.setU32(H.spillTombstones, header.u32(H.spillTombstones) + 1)
                 return true
             }
-            i = (i + 1) & spillMask
+            i = (i + 1) & mask
         }
         return false
     }
     /// Every spill entry of `fileId` as (pgno, slot).
-    func spillEntries(_ fileId: UInt32) -> [(UInt32, UInt32)] {
+    func spillEntries(_ fileId: UInt32) throws(DBError) -> [(UInt32, UInt32)] {
+        let (t, mask) = try spillTable()
         var out: [(UInt32, UInt32)] = []
-        for i in 0...spillMask {
-            let e = spill + i * S.size
+        for i in 0...mask {
+            let e = t + i * S.size
             if e.u32(S.fileId) == fileId { out.append((e.u32(S.pgno), e.u32(S.slot))) }
         }
         return out
     }
-    func spillRemoveAll(_ fileId: UInt32) {
-        var n: UInt32 = 0
-        for i in 0...spillMask {
-            let e = spill + i * S.size
-            if e.u32(S.fileId) == fileId { e.setU32(S.fileId, S.tombstone); n += 1 }
-        }
-        header.setU32(H.spillUsed, header.u32(H.spillUsed) - n)
-        header.setU32(H.spillTombstones, header.u32(H.spillTombstones) + n)
-        if Int(header.u32(H.spillTombstones)) > (spillMask + 1) / 4 { spillRebuild() }
-    }
-    func spillRebuild() {
+    /// Every live entry (rebuild, growth).
+    private func spillLive(_ t: UnsafeMutableRawPointer, _ mask: Int) -> [(UInt32, UInt32, UInt32)] {
         var live: [(UInt32, UInt32, UInt32)] = []
-        for i in 0...spillMask {
-            let e = spill + i * S.size
+        live.reserveCapacity(Int(header.u32(H.spillUsed)))
+        for i in 0...mask {
+            let e = t + i * S.size
             let id = e.u32(S.fileId)
             if id != 0 && id != S.tombstone { live.append((id, e.u32(S.pgno), e.u32(S.slot))) }
         }
-        spill.initializeMemory(as: UInt8.self, repeating: 0, count: (spillMask + 1) * S.size)
-        header.setU32(H.spillUsed, 0)
+        return live
+    }
+    /// Reinserts `live` into the empty table `t`.
+    private func spillFill(_ t: UnsafeMutableRawPointer, _ mask: Int, _ live: [(UInt32, UInt32, UInt32)]) {
+        for (id, p, s) in live {
+            var i = spillProbeStart(id, p, mask)
+            while (t + i * S.size).u32(S.fileId) != 0 { i = (i + 1) & mask }
+            let e = t + i * S.size
+            e.setU32(S.fileId, id); e.setU32(S.pgno, p); e.setU32(S.slot, s)
+        }
+        header.setU32(H.spillUsed, UInt32(live.count))
         header.setU32(H.spillTombstones, 0)
-        for (id, p, s) in live { _ = spillInsert(id, p, s) }
+    }
+    func spillRebuild() throws(DBError) {
+        let (t, mask) = try spillTable()
+        let live = spillLive(t, mask)
+        t.initializeMemory(as: UInt8.self, repeating: 0, count: (mask + 1) * S.size)
+        spillFill(t, mask, live)
+    }
+    /// The largest table a grown index may have (entries): slots are 31
+    /// bits, and 2^27 entries (2 GiB of mapping) is far past any cache.
+    static let spillIndexMaxCapacity = 1 << 27
+
+    /// Moves the index into a new shared file mapping of twice the
+    /// capacity (see above); false at the maximum.
+    func spillGrow() throws(DBError) -> Bool {
+        let (t, mask) = try spillTable()
+        let cap = (mask + 1) * 2
+        guard cap <= Self.spillIndexMaxCapacity else { return false }
+        let old = header.u32(H.spillIndexGeneration)
+        let g = old &+ 1 == 0 ? 1 : old &+ 1
+        let path = spillIndexPath(g)
+        let fresh = SpillView(directory: "", regionId: 0)
+        let p = try fresh.map(path: path, bytes: cap * S.size, create: true)
+        spillFill(p, cap - 1, spillLive(t, mask))
+        // Publish: from here on every process maps generation g.
+        header.setU32(H.spillIndexCapacity, UInt32(cap))
+        header.setU32(H.spillIndexGeneration, g)
+        let v = spillView
+        v.pointee.unmap()
+        v.pointee.base = p
+        v.pointee.mapped = cap * S.size
+        v.pointee.mask = cap - 1
+        v.pointee.generation = g
+        if old != 0 { unlink(spillIndexPath(old)) }
+        return true
+    }
+}
+
+/// One process's mapping of the spill index (see CacheCore's spill index
+/// comment). Guarded by the region's eviction mutex: it is read and
+/// changed only by a thread holding it.
+struct SpillView {
+    var base: UnsafeMutableRawPointer? = nil
+    var mask = 0
+    /// The header generation mapped; UInt32.max: none yet.
+    var generation: UInt32 = .max
+    /// Bytes of the current file mapping (0: the region's table).
+    var mapped = 0
+    let directory: String
+    let regionId: UInt64
+
+    init(directory: String, regionId: UInt64) {
+        self.directory = directory.hasSuffix("/") ? directory : directory + "/"
+        self.regionId = regionId
+    }
+
+    /// Maps `bytes` of the index file at `path` (created and sized when
+    /// `create`).
+    func map(path: String, bytes: Int, create: Bool) throws(DBError) -> UnsafeMutableRawPointer {
+        let fd = Glibc.open(path, O_RDWR | O_CLOEXEC | (create ? O_CREAT | O_TRUNC : 0), 0o600)
+        guard fd >= 0 else {
+            let e = errno
+            throw DBError(e, "tern cache: cannot open the spill index \(path): \(String(cString: strerror(e)))")
+        }
+        defer { Glibc.close(fd) }
+        if create && ftruncate(fd, off_t(bytes)) != 0 {
+            let e = errno
+            unlink(path)
+            throw DBError(e, "tern cache: cannot size the spill index \(path): \(String(cString: strerror(e)))")
+        }
+        var st = stat()
+        guard fstat(fd, &st) == 0, Int(st.st_size) >= bytes else {
+            throw DBError(EINVAL, "tern cache: the spill index \(path) is shorter than the region says")
+        }
+        guard let p = mmap(nil, bytes, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0), p != MAP_FAILED else {
+            let e = errno
+            if create { unlink(path) }
+            throw DBError(ENOMEM, "tern cache: cannot map the spill index \(path): \(String(cString: strerror(e)))")
+        }
+        return p
+    }
+
+    mutating func unmap() {
+        if mapped > 0, let base { munmap(base, mapped) }
+        mapped = 0
+        base = nil
     }
 }
 
@@ -305,8 +447,10 @@ public final class PageCache: @unchecked Sendable {
                          files: base + Int(h.u64(H.filesOff)),
                          spill: base + Int(h.u64(H.spillOff)),
                          bucketMask: UInt32(nbuckets - 1), nframes: nframes, maxFiles: maxFiles,
-                         spillMask: spillCap - 1)
+                         spillMask: spillCap - 1,
+                         spillView: .allocate(capacity: 1))
         self.spillDirectory = PageCache.absolutePath(spillDirectory ?? region.home ?? "/tmp")
+        core.spillView.initialize(to: SpillView(directory: self.spillDirectory, regionId: region.regionId))
         dbFds = .allocate(capacity: maxFiles)
         dbFds.initialize(repeating: -1, count: maxFiles)
         spillFds = .allocate(capacity: maxFiles)
@@ -323,6 +467,9 @@ public final class PageCache: @unchecked Sendable {
             if spillFds[i] >= 0 { Glibc.close(spillFds[i]) }
             if spillFds1[i] >= 0 { Glibc.close(spillFds1[i]) }
         }
+        core.spillView.pointee.unmap()
+        core.spillView.deinitialize(count: 1)
+        core.spillView.deallocate()
         dbFds.deallocate()
         spillFds.deallocate()
         spillFds1.deallocate()
@@ -584,7 +731,14 @@ public final class PageCache: @unchecked Sendable {
             c.lock(c.evictMutex)
             // The spill lookup and read happen under the eviction mutex, so a
             // checkpoint cannot discard the slot under us.
-            if e.u32(FE.spilledPages) > 0, let slot = c.spillLookup(fileId, pgno) {
+            var found: UInt32?
+            do throws(DBError) {
+                found = e.u32(FE.spilledPages) > 0 ? try c.spillLookup(fileId, pgno) : nil
+            } catch {
+                c.evictMutex.unlock()
+                throw error
+            }
+            if let slot = found {
                 defer { c.evictMutex.unlock() }
                 let fd = try self.fd(fileId, spill: true, generation: S.generation(slot))
                 try readFully(fd, buf, pageSize, off_t(S.index(slot)) * off_t(pageSize), fileId: fileId, pgno: pgno)
@@ -747,7 +901,7 @@ public final class PageCache: @unchecked Sendable {
         let ps = Int(e.u32(FE.pageSize))
         if e.u32(FE.mode) == WriteBackMode.logged.rawValue {
             let g = e.u32(FE.spillGeneration)
-            let existing = c.spillLookup(fileId, pgno)
+            let existing = try c.spillLookup(fileId, pgno)
             var slot: UInt32
             if let existing, S.generation(existing) == g {
                 slot = existing
@@ -755,10 +909,10 @@ public final class PageCache: @unchecked Sendable {
                 let n = e.u32(FE.slots(g))
                 slot = S.slot(n, generation: g)
                 if existing != nil {
-                    _ = c.spillUpdate(fileId, pgno, slot)
+                    _ = try c.spillUpdate(fileId, pgno, slot)
                 } else {
-                    guard c.spillInsert(fileId, pgno, slot) else {
-                        throw DBError(ENOMEM, "tern cache: spill index full (\(c.spillMask + 1) entries): checkpoint needed")
+                    guard try c.spillInsert(fileId, pgno, slot) else {
+                        throw DBError(ENOMEM, "tern cache: spill index full (\(CacheCore.spillIndexMaxCapacity) entries): checkpoint needed")
                     }
                     e.setU32(FE.spilledPages, e.u32(FE.spilledPages) + 1)
                 }

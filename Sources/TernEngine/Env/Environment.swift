@@ -69,6 +69,15 @@ public final class Environment {
     /// The private environment of a database created without one: it has no
     /// home and its cache is made by the database's open.
     public var isPrivateToDatabase = false
+    /// Big transactions: a top-level transaction family keeps at most
+    /// `writeSetBudget` bytes of write-set entries in memory and spills the
+    /// rest to a temporary file (Txn/WriteSpill.swift); a commit bigger
+    /// than `commitChunkBytes` (nil: Environment.commitChunkLimit's
+    /// default) is logged as a chunk chain (Txn/CommitWriter.swift).
+    /// Internal; tests shrink them before the first transaction begins and
+    /// never change them after (the configuration rule above).
+    var writeSetBudget = 64 << 20
+    var commitChunkBytes: Int?
     /// DB_HOTBACKUP_IN_PROGRESS is a counter in libdb's transaction region.
     var hotBackupCount = 0
     /// A DB_CONFIG replication line (rep_set_*, repmgr_*): `format` is the

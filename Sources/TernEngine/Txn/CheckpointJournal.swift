@@ -67,7 +67,7 @@ public enum CheckpointJournal {
             for _ in 0..<pad { try out.u8(0) }
             for pgno in image.sortedPages {
                 try out.u32(2); try out.u32(UInt32(k)); try out.u32(pgno); try out.u32(0)
-                try out.bytes(UnsafeRawBufferPointer(start: image.page(pgno)!, count: image.pageSize))
+                try out.bytes(UnsafeRawBufferPointer(start: try image.bytes(pgno), count: image.pageSize))
                 pages += 1
             }
         }

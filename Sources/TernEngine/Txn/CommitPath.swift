@@ -9,7 +9,9 @@
 // commit section is fully applied to the pages before the section ends. A
 // checkpoint that excludes commit sections while it reads the log's end LSN
 // therefore sees every record up to that LSN applied and none after it
-// started: that LSN is the "applied-through" LSN it is cut at.
+// started: that LSN is the "applied-through" LSN it is cut at. A big
+// transaction's chunk chain is appended and applied within ONE section
+// (CommitWriter.swift), so no cut falls inside a chain.
 //
 // The section is the commit gate (Txn/CommitGate.swift) held shared: one
 // uncontended rwlock read-lock and unlock per commit. A checkpoint holds the

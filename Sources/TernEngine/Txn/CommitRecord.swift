@@ -99,9 +99,20 @@ public struct CommitRecord: Equatable, Sendable {
     }
 
     public func encoded() -> [UInt8] {
-        var w = ByteWriter(capacity: 16 + operations.reduce(0) { $0 + 24 + $1.key.count + $1.data.count + ($1.before?.count ?? 0) })
+        var w = ByteWriter(capacity: 16 + Self.encodedSize(operations))
         w.u8(Self.version)
         w.u32(transactionID)
+        Self.encode(operations, into: &w)
+        return w.bytes
+    }
+
+    static func encodedSize(_ operations: [Operation]) -> Int {
+        operations.reduce(0) { $0 + 24 + $1.key.count + $1.data.count + ($1.before?.count ?? 0) }
+    }
+
+    /// u32 count, then the operations (the body CommitRecord and
+    /// CommitChunk share).
+    static func encode(_ operations: [Operation], into w: inout ByteWriter) {
         w.u32(UInt32(operations.count))
         for op in operations {
             w.u8(op.kind.rawValue)
@@ -115,14 +126,9 @@ public struct CommitRecord: Equatable, Sendable {
                 w.u8(0)
             }
         }
-        return w.bytes
     }
 
-    /// Decodes a record; any inconsistency is a DBError, never a trap.
-    public static func decode(_ bytes: UnsafeRawBufferPointer) throws(DBError) -> CommitRecord {
-        var r = ByteReader(bytes)
-        guard try r.u8() == version else { throw .malformed("commit record version") }
-        let txnID = try r.u32()
+    static func decodeOperations(_ r: inout ByteReader) throws(DBError) -> [Operation] {
         let count = try r.u32()
         // Each operation takes at least 14 bytes: bound the count by the input
         // before reserving anything.
@@ -140,7 +146,112 @@ public struct CommitRecord: Equatable, Sendable {
             ops.append(Operation(kind: kind, fileID: fileID, key: key, data: data, before: before))
         }
         guard r.isAtEnd else { throw .malformed("commit record trailing bytes") }
+        return ops
+    }
+
+    /// Decodes a record; any inconsistency is a DBError, never a trap.
+    public static func decode(_ bytes: UnsafeRawBufferPointer) throws(DBError) -> CommitRecord {
+        var r = ByteReader(bytes)
+        guard try r.u8() == version else { throw .malformed("commit record version") }
+        let txnID = try r.u32()
+        let ops = try decodeOperations(&r)
         return CommitRecord(transactionID: txnID, operations: ops)
+    }
+}
+
+/// A big transaction's commit, logged as a chain (DESIGN.md: "its commit is
+/// logged as a chain of chunk records closed by a commit marker"): a write
+/// set whose operations exceed the chunk size (TransactionCommit.swift)
+/// is logged as CommitChunks numbered 0, 1, ... and a CommitMarker. The
+/// transaction is committed exactly when its marker is in the log: recovery
+/// (and anything else that applies the log) applies a chain only at its
+/// marker, reading the chunks back from `first`, and ignores chunks with no
+/// marker after them (a torn chain: the process died mid-commit, or a
+/// crash cut the log inside it).
+///
+/// Chunk format (version 1): u8 version, u32 transaction id, u32 sequence,
+/// then the operations as in CommitRecord (u32 count, operations).
+public struct CommitChunk: Equatable, Sendable {
+    public static let version: UInt8 = 1
+    public var transactionID: UInt32
+    public var sequence: UInt32
+    public var operations: [CommitRecord.Operation]
+
+    public init(transactionID: UInt32, sequence: UInt32, operations: [CommitRecord.Operation]) {
+        self.transactionID = transactionID
+        self.sequence = sequence
+        self.operations = operations
+    }
+
+    public func encoded() -> [UInt8] {
+        var w = ByteWriter(capacity: 16 + CommitRecord.encodedSize(operations))
+        w.u8(Self.version)
+        w.u32(transactionID)
+        w.u32(sequence)
+        CommitRecord.encode(operations, into: &w)
+        return w.bytes
+    }
+
+    /// The header alone (which chain, which place), without decoding the
+    /// operations.
+    public static func header(_ bytes: UnsafeRawBufferPointer) throws(DBError) -> (transactionID: UInt32, sequence: UInt32) {
+        var r = ByteReader(bytes)
+        guard try r.u8() == version else { throw .malformed("commit chunk version") }
+        return (try r.u32(), try r.u32())
+    }
+
+    public static func decode(_ bytes: UnsafeRawBufferPointer) throws(DBError) -> CommitChunk {
+        var r = ByteReader(bytes)
+        guard try r.u8() == version else { throw .malformed("commit chunk version") }
+        let txnID = try r.u32()
+        let sequence = try r.u32()
+        let ops = try CommitRecord.decodeOperations(&r)
+        return CommitChunk(transactionID: txnID, sequence: sequence, operations: ops)
+    }
+}
+
+/// The record that commits a chain of CommitChunks: the transaction, the
+/// LSNs of its first and last chunks and their count. Its own LSN is the
+/// transaction's commit LSN (what durability waits for, what a file's
+/// checkpoint LSN is compared with).
+///
+/// Format (version 1): u8 version, u32 transaction id, u64 first chunk LSN,
+/// u64 last chunk LSN (each file << 32 | offset), u32 chunk count.
+public struct CommitMarker: Equatable, Sendable {
+    public static let version: UInt8 = 1
+    public var transactionID: UInt32
+    public var first: LSN
+    public var last: LSN
+    public var count: UInt32
+
+    public init(transactionID: UInt32, first: LSN, last: LSN, count: UInt32) {
+        self.transactionID = transactionID
+        self.first = first
+        self.last = last
+        self.count = count
+    }
+
+    public func encoded() -> [UInt8] {
+        var w = ByteWriter(capacity: 32)
+        w.u8(Self.version)
+        w.u32(transactionID)
+        w.u64(UInt64(first.file) << 32 | UInt64(first.offset))
+        w.u64(UInt64(last.file) << 32 | UInt64(last.offset))
+        w.u32(count)
+        return w.bytes
+    }
+
+    public static func decode(_ bytes: UnsafeRawBufferPointer) throws(DBError) -> CommitMarker {
+        var r = ByteReader(bytes)
+        guard try r.u8() == version else { throw .malformed("commit marker version") }
+        let txnID = try r.u32()
+        let f = try r.u64(), l = try r.u64()
+        let count = try r.u32()
+        guard r.isAtEnd else { throw .malformed("commit marker trailing bytes") }
+        let first = LSN(file: UInt32(f >> 32), offset: UInt32(truncatingIfNeeded: f))
+        let last = LSN(file: UInt32(l >> 32), offset: UInt32(truncatingIfNeeded: l))
+        guard count > 0, first <= last else { throw .malformed("commit marker chain bounds") }
+        return CommitMarker(transactionID: txnID, first: first, last: last, count: count)
     }
 }
 
@@ -197,5 +308,30 @@ public struct FileRegistration: Equatable, Sendable {
         let flags = version == 2 ? try r.u32() : 0
         guard r.isAtEnd else { throw .malformed("file registration trailing bytes") }
         return FileRegistration(fileID: id, path: path, databaseName: name, flags: flags)
+    }
+}
+
+extension CommitChunk {
+    public static func decode(_ bytes: [UInt8]) throws(DBError) -> CommitChunk {
+        let result = bytes.withUnsafeBytes { raw in
+            Result { () throws(DBError) -> CommitChunk in try decode(raw) }
+        }
+        return try result.get()
+    }
+
+    public static func header(_ bytes: [UInt8]) throws(DBError) -> (transactionID: UInt32, sequence: UInt32) {
+        let result = bytes.withUnsafeBytes { raw in
+            Result { () throws(DBError) -> (transactionID: UInt32, sequence: UInt32) in try header(raw) }
+        }
+        return try result.get()
+    }
+}
+
+extension CommitMarker {
+    public static func decode(_ bytes: [UInt8]) throws(DBError) -> CommitMarker {
+        let result = bytes.withUnsafeBytes { raw in
+            Result { () throws(DBError) -> CommitMarker in try decode(raw) }
+        }
+        return try result.get()
     }
 }

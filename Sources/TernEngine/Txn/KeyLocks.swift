@@ -166,7 +166,7 @@ extension Transaction {
         _ = try acquire(table, Self.lockObject(opened, .key(key)), .write)
         // The key after a new one, unless this family wrote the key before
         // (it locked that gap then).
-        if entry(opened, key) == nil, let next = try Self.treeNeighbour(opened, after: key), !next.present {
+        if !hasEntry(opened, key), let next = try Self.treeNeighbour(opened, after: key), !next.present {
             _ = try acquire(table, Self.lockObject(opened, next.key.map { .key($0) } ?? .endOfTree), .write)
         }
         try counted(opened)

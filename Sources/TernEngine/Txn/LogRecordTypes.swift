@@ -11,6 +11,11 @@ public enum TernLogRecord {
     /// An application's record (DB_ENV->log_put): its bytes as given;
     /// recovery and replication's apply skip it.
     public static let application: UInt32 = 4
+    /// A CommitChunk: part of a big transaction's write set; applied only
+    /// when its chain's CommitMarker follows (CommitRecord.swift).
+    public static let commitChunk: UInt32 = 5
+    /// A CommitMarker: commits the chain of chunks it names.
+    public static let commitMarker: UInt32 = 6
     /// A FileOperation: a file or named database removed or renamed.
-    public static let fileOperation: UInt32 = 5
+    public static let fileOperation: UInt32 = 7
 }

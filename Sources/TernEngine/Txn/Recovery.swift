@@ -7,7 +7,8 @@
 //    one discarded (CheckpointJournal.recover). Every file then holds exactly
 //    the state of its own last checkpoint, whose LSN its meta page carries.
 // 2. Replay: every committed CommitRecord after the starting point, in log
-//    order, is applied through Database.apply to each operation's database —
+//    order (a big transaction's chunk chain at its marker, chunks without a
+//    marker never: CommitWriter.swift), is applied through Database.apply to each operation's database —
 //    but only to a file whose checkpoint LSN is below the record's LSN (the
 //    file already reflects the others; applying them again would not be
 //    idempotent). Databases are found through FileRegistration records (and
@@ -37,8 +38,14 @@ public struct RecoveryReport: Sendable, Equatable {
     public var journal: CheckpointJournal.Outcome = .none
     /// The first record examined (nil: the log was empty).
     public var start: LSN?
-    /// Commit records read after the starting point.
+    /// Commits read after the starting point (CommitRecords and chain
+    /// markers).
     public var commitRecords = 0
+    /// Chunks of chains read (applied at their markers, or ignored when
+    /// torn: no marker follows).
+    public var commitChunks = 0
+    /// Chains applied (their markers were found).
+    public var chains = 0
     /// Operations applied.
     public var applied = 0
     /// Operations skipped because their file already reflected them.
@@ -90,28 +97,14 @@ extension Environment {
             case TernLogRecord.commit:
                 let commit = try CommitRecord.decode(rec.payload)
                 report.commitRecords += 1
-                for op in commit.operations {
-                    guard let reg = table[op.fileID], let target = try targets.target(reg) else {
-                        report.unresolved += 1
-                        continue
-                    }
-                    guard rec.lsn > target.checkpointLSN else {
-                        report.alreadyInFile += 1
-                        continue
-                    }
-                    if reg.flags & (FileRegistration.customKeyCompare | FileRegistration.customDupCompare) != 0 {
-                        throw .invalid("tern: recovery cannot replay \(reg.path)"
-                                       + (reg.databaseName.isEmpty ? "" : " (database \(reg.databaseName))")
-                                       + ": it was written with an application comparison function")
-                    }
-                    do {
-                        try commitSection { () throws(DBError) in try Database.apply(op, to: target.tree) }
-                    } catch where error.code == DB_NOTFOUND {
-                        // Deleting what is not there: already the state the
-                        // record leads to.
-                    }
-                    report.applied += 1
-                }
+                try replay(commit.operations, committedAt: rec.lsn, table: table, targets: &targets, report: &report)
+            case TernLogRecord.commitChunk:
+                // Applied at its chain's marker, if one follows.
+                report.commitChunks += 1
+            case TernLogRecord.commitMarker:
+                let marker = try CommitMarker.decode(rec.payload)
+                report.commitRecords += 1
+                try replayChain(marker, at: rec.lsn, log: log, table: table, targets: &targets, report: &report)
             case TernLogRecord.fileOperation:
                 let op = try FileOperation.decode(rec.payload)
                 if try targets.redo(op, at: rec.lsn) { report.applied += 1 } else { report.alreadyInFile += 1 }
@@ -128,6 +121,75 @@ extension Environment {
         report.checkpoint = try checkpoint(files: nil, record: true, markQuiescent: false)
         region?.clearPanic()
         return report
+    }
+}
+
+extension Environment {
+    /// Applies one committed transaction's operations (a CommitRecord's, or
+    /// one chunk of a chain) to every file whose checkpoint is older than
+    /// the commit (`committedAt`: the record's LSN, or the chain marker's).
+    func replay(_ ops: [CommitRecord.Operation], committedAt lsn: LSN, table: [UInt32: FileRegistration],
+                targets: inout RecoveryTargets, report: inout RecoveryReport) throws(DBError) {
+        for op in ops {
+            guard let reg = table[op.fileID], let target = try targets.target(reg) else {
+                report.unresolved += 1
+                continue
+            }
+            guard lsn > target.checkpointLSN else {
+                report.alreadyInFile += 1
+                continue
+            }
+            if reg.flags & (FileRegistration.customKeyCompare | FileRegistration.customDupCompare) != 0 {
+                throw .invalid("tern: recovery cannot replay \(reg.path)"
+                               + (reg.databaseName.isEmpty ? "" : " (database \(reg.databaseName))")
+                               + ": it was written with an application comparison function")
+            }
+            do {
+                try commitSection { () throws(DBError) in try Database.apply(op, to: target.tree) }
+            } catch where error.code == DB_NOTFOUND {
+                // Deleting what is not there: already the state the
+                // record leads to.
+            }
+            report.applied += 1
+        }
+    }
+
+    /// A chain's marker was found at `lsn`: reads its chunks back from the
+    /// marker's first LSN to its last (other records may sit between them),
+    /// checks they are the transaction's, numbered 0..<count, and applies
+    /// them in order. Only one chunk is in memory at a time. A chain whose
+    /// start is no longer in the log (DB_RECOVER_FATAL over archived files)
+    /// is reported unresolved: the files' checkpoints postdate it, or the
+    /// log needed was removed.
+    func replayChain(_ marker: CommitMarker, at lsn: LSN, log: Log, table: [UInt32: FileRegistration],
+                     targets: inout RecoveryTargets, report: inout RecoveryReport) throws(DBError) {
+        guard marker.last < lsn else { throw .malformed("commit marker at \(lsn) names a later chunk") }
+        let cursor = LogCursor(log: log)
+        var rec: LogRecord
+        do throws(DBError) {
+            rec = try cursor.set(marker.first)
+        } catch where error.code == DB_NOTFOUND {
+            report.unresolved += Int(marker.count)
+            return
+        }
+        var expected: UInt32 = 0
+        while true {
+            if rec.type == TernLogRecord.commitChunk {
+                let header = try CommitChunk.header(rec.payload)
+                if header.transactionID == marker.transactionID && header.sequence == expected {
+                    let chunk = try CommitChunk.decode(rec.payload)
+                    try replay(chunk.operations, committedAt: lsn, table: table, targets: &targets, report: &report)
+                    expected += 1
+                }
+            }
+            if rec.lsn >= marker.last { break }
+            do throws(DBError) { rec = try cursor.next() } catch where error.code == DB_NOTFOUND { break }
+        }
+        guard expected == marker.count else {
+            throw .malformed("commit chain of transaction \(marker.transactionID) at \(lsn): "
+                             + "\(expected) of its \(marker.count) chunks found")
+        }
+        report.chains += 1
     }
 }
 

@@ -7,9 +7,11 @@
 // tree. A child's commit merges its write sets into its parent's (and hands
 // its locks to the parent); its abort drops them. Only a top-level commit
 // reaches the log: one CommitRecord holding every net operation with its
-// before-image, appended and applied inside one commit section
-// (CommitPath.swift), then made durable as the commit's flags say, then the
-// locks are released.
+// before-image (or, for a big transaction, a chain of chunk records closed
+// by a commit marker: CommitWriter.swift), appended and applied inside one
+// commit section (CommitPath.swift), then made durable as the commit's
+// flags say, then the locks are released. Write sets past the family's
+// memory budget spill to a temporary file (WriteSpill in WriteSet.swift).
 //
 // Invariants:
 // - `state` moves active -> committed | aborted once; a finished transaction
@@ -51,6 +53,8 @@ public final class Transaction {
     /// exist).
     var children: [ObjectIdentifier: Transaction] = [:]
     var writeSets: [TreeIdentity: WriteSet] = [:]
+    /// The top-level transaction's: see `writeSpill`.
+    var writeSpillStorage: WriteSpill?
     /// Open cursors (commit and abort with open cursors fail, as libdb's).
     public var cursorCount = 0
     /// Where this transaction's row is in the region's table.
@@ -116,20 +120,48 @@ public final class Transaction {
 
     // MARK: Write sets
 
+    /// The family's write-set budget and spill file (WriteSpill), made by
+    /// the top-level transaction at its first write.
+    var writeSpill: WriteSpill {
+        let r = root
+        if let s = r.writeSpillStorage { return s }
+        let home = environment.home.flatMap { $0.isEmpty ? nil : $0 } ?? "."
+        let s = WriteSpill(budget: environment.writeSetBudget, directory: home)
+        r.writeSpillStorage = s
+        return s
+    }
+
     func writeSet(for opened: OpenedDatabase) -> WriteSet {
         let id = opened.identity
         if let ws = writeSets[id] { return ws }
-        let ws = WriteSet(opened: opened)
+        let ws = WriteSet(opened: opened, spill: writeSpill)
         writeSets[id] = ws
         return ws
     }
 
     /// The entry for `key` as this transaction sees it: its own, else the
     /// nearest ancestor's; nil when the key is read from the tree.
-    func entry(_ opened: OpenedDatabase, _ key: [UInt8]) -> WriteEntry? {
+    func entry(_ opened: OpenedDatabase, _ key: [UInt8]) throws(DBError) -> WriteEntry? {
         let id = opened.identity
         for t in chain {
-            if let e = t.writeSets[id]?.entry(key) { return e }
+            if let ws = t.writeSets[id], ws.hasEntry(key) { return try ws.entry(key) }
+        }
+        return nil
+    }
+
+    /// Whether any member of the chain has an entry for `key`.
+    func hasEntry(_ opened: OpenedDatabase, _ key: [UInt8]) -> Bool {
+        let id = opened.identity
+        for t in chain where t.writeSets[id]?.hasEntry(key) ?? false { return true }
+        return false
+    }
+
+    /// The live items of the nearest entry for `key` (nil: no entry),
+    /// without reading a spilled entry back.
+    func liveCount(_ opened: OpenedDatabase, _ key: [UInt8]) -> Int? {
+        let id = opened.identity
+        for t in chain {
+            if let n = t.writeSets[id]?.liveCount(key) { return n }
         }
         return nil
     }
@@ -174,8 +206,8 @@ public final class Transaction {
     }
 
     /// Records the key's new entry in this transaction's own write set.
-    func setEntry(_ opened: OpenedDatabase, _ key: [UInt8], _ entry: WriteEntry) {
-        writeSet(for: opened).set(key, entry)
+    func setEntry(_ opened: OpenedDatabase, _ key: [UInt8], _ entry: WriteEntry) throws(DBError) {
+        try writeSet(for: opened).set(key, entry)
     }
 }
 

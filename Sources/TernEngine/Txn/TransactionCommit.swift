@@ -4,9 +4,11 @@
 // A top-level commit:
 //   1. takes the exclusive latch of every file it wrote (in latch order, so
 //      two committers never wait for each other in a cycle);
-//   2. turns each write set into net operations, reading the before-images
-//      from the trees under those latches;
-//   3. appends ONE CommitRecord and applies it, inside one commit section;
+//   2. turns each write set into net operations, entry by entry, reading
+//      the before-images from the trees under those latches;
+//   3. applies them and appends ONE CommitRecord — or, past a chunk, a
+//      chain of CommitChunks and a CommitMarker (CommitWriter.swift) —
+//      inside one commit section;
 //   4. releases the latches, makes the record as durable as asked (group
 //      commit), then releases the transaction's locks.
 // Locks are released only after the record is durable, so no other
@@ -96,9 +98,9 @@ extension Transaction {
         for child in children.values { try child.commitChecked(flags: 0) }
         if let parent {
             for (id, ws) in writeSets {
-                let mine = parent.writeSets[id] ?? WriteSet(opened: ws.opened)
+                let mine = parent.writeSets[id] ?? WriteSet(opened: ws.opened, spill: ws.spill)
                 parent.writeSets[id] = mine
-                try ws.forEach { (k, e) throws(DBError) in mine.set(k, e) }
+                mine.absorb(ws)
             }
             parent.onCommit += onCommit
             parent.onAbort += onAbort
@@ -141,6 +143,9 @@ extension Transaction {
     private func finish(_ outcome: State) {
         state = outcome
         writeSets.removeAll()
+        // The family's spill file goes with its top-level transaction.
+        writeSpillStorage?.close()
+        writeSpillStorage = nil
         onCommit.removeAll()
         onAbort.removeAll()
         applicationUndo.removeAll()
@@ -178,55 +183,48 @@ extension Transaction {
         latches.sort { $0.0 < $1.0 }
         for (_, l) in latches { l.lockExclusive() }
         defer { for (_, l) in latches.reversed() { l.unlock() } }
-        var ops: [CommitRecord.Operation] = []
-        var applyTo: [Btree] = []
-        var capture: [Bool] = []
-        for ws in sets {
-            let before = ops.count
-            try Self.operations(of: ws, into: &ops, capture: &capture)
-            applyTo += Array(repeating: ws.tree, count: ops.count - before)
-        }
-        if ops.isEmpty { return }
         let env = environment
         guard let log = env.log else {
-            for (op, tree) in zip(ops, applyTo) { try Database.apply(op, to: tree) }
+            // No log, no record: each entry's operations applied as made
+            // (the write set is streamed, never collected whole).
+            var ops: [CommitRecord.Operation] = []
+            var capture: [Bool] = []
+            for ws in sets {
+                try ws.forEach { (key, entry) throws(DBError) in
+                    ops.removeAll(keepingCapacity: true)
+                    capture.removeAll(keepingCapacity: true)
+                    try Self.operations(key: key, entry: entry, of: ws, into: &ops, capture: &capture)
+                    for op in ops { try Database.apply(op, to: ws.tree) }
+                }
+            }
             return
         }
         // Applied, then logged, in one commit section under the exclusive
-        // latches: a put whose before-image is not known yet reads it in
-        // its own descent. A failure once the pages changed panics the
-        // environment (recovery starts from pages that never saw them).
-        let lsn = try env.commitSection { () throws(DBError) -> LSN in
-            do throws(DBError) {
-                for i in ops.indices {
-                    if capture[i] {
-                        ops[i].before = try withBuffer(ops[i].key) { (k) throws(DBError) in
-                            try withBuffer(ops[i].data) { (d) throws(DBError) in
-                                try applyTo[i].upsert(key: k, data: d, capturing: true)
-                            }
-                        }
-                    } else {
-                        try Database.apply(ops[i], to: applyTo[i])
-                    }
-                }
-            } catch {
-                env.panic(because: error)
-                throw DBError(DB_RUNRECOVERY, "BDB0061 PANIC: \(error.message ?? String(cString: db_strerror(error.code)))")
+        // latches (CommitWriter: one CommitRecord, or a chunk chain for a
+        // write set bigger than a chunk).
+        let chunk = env.commitChunkLimit(log)
+        let id = self.id
+        let lsn = try env.commitSection { () throws(DBError) -> LSN? in
+            var writer = CommitWriter(environment: env, log: log, transactionID: id, chunkLimit: chunk)
+            for ws in sets {
+                try ws.forEach { (key, entry) throws(DBError) in try writer.add(key, entry, of: ws) }
             }
-            return try env.appendApplied(CommitRecord(transactionID: id, operations: ops), to: log)
+            return try writer.finish()
         }
-        try log.commit(lsn, mode: commitMode(flags))
+        if let lsn { try log.commit(lsn, mode: commitMode(flags)) }
     }
 
-    /// A write set's net operations, with before-images read from the tree
+    /// One write-set entry's net operations, with before-images read from the tree
     /// (the caller holds its latch exclusively).
     /// `capture[i]`: operation i is a put whose before-image the apply
     /// reads (set by the commit in the same descent).
-    static func operations(of ws: WriteSet, into ops: inout [CommitRecord.Operation],
-                           capture: inout [Bool]) throws(DBError) {
+    static func operations(key: [UInt8], entry: WriteEntry, of ws: WriteSet,
+                           into ops: inout [CommitRecord.Operation], capture: inout [Bool]) throws(DBError) {
         let tree = ws.tree
         let file = ws.opened.logFileID
-        try ws.forEach { (key, entry) throws(DBError) in
+        // Every operation gets its capture flag, whichever way this returns.
+        defer { capture += Array(repeating: false, count: ops.count - capture.count) }
+        do {
             let live = entry.live
             if !tree.hasDups {
                 if !live.isEmpty && entry.base == nil {
@@ -270,6 +268,5 @@ extension Transaction {
                                  data: CommitRecord.encodeList(live), before: CommitRecord.encodeList(base)))
             }
         }
-        capture += Array(repeating: false, count: ops.count - capture.count)
     }
 }

@@ -22,8 +22,14 @@
 //   tree order: a cursor positioned on the tree's i-th duplicate is then on
 //   token i, so positions survive the entry's creation.
 //
+// Past the family's memory budget, entries spill to a file (WriteSpill
+// below); keys stay in memory.
+//
 // Locking rule: a WriteSet belongs to one transaction, which one thread uses
 // at a time (libdb's rule for DB_TXN handles); no lock guards it.
+import CTernAtomics
+import Glibc
+
 public struct WriteItem: Sendable {
     public var data: [UInt8]
     public var token: UInt64
@@ -59,14 +65,219 @@ extension OpenedDatabase {
     var identity: TreeIdentity { TreeIdentity(fileID: file.fileId, metaPage: tree.metaPage) }
 }
 
+/// A transaction family's write-set memory budget and spill file (DESIGN.md:
+/// "A write set that outgrows its memory budget spills to a temporary
+/// file"). Every write set of the family (the top-level transaction's and
+/// its descendants') shares one: `memoryBytes` counts the keys and
+/// in-memory entries of all of them; an entry set while the count is over
+/// `budget` is written to the file instead (its items, tokens, tombstones
+/// and before-image, encoded), and read back whenever it is needed — so
+/// reads, cursors (MergedCursor) and the commit see spilled writes exactly
+/// as in-memory ones. Keys stay in memory (the sorted index), as does a
+/// spilled entry's live-item count (cursor scans skip dead keys without a
+/// read).
+///
+/// The file is `__tern.spill.txn.<pid>.<n>` in the environment home (or
+/// /tmp without one), unlinked as soon as it is created: it disappears
+/// when the family ends (commit, abort, environment close) or the process
+/// dies; only a crash between create and unlink can leave one, and its
+/// name is one that open with DB_RECOVER removes (the `__tern.spill.`
+/// leftovers). It is append-only: an entry rewritten after it spilled
+/// leaves its old bytes behind, so the file is at most the bytes the
+/// family wrote.
+///
+/// Locking rule: a family is used by one thread at a time (libdb's rule for
+/// DB_TXN handles; a parent does nothing while a child is active), so no
+/// lock guards it.
+final class WriteSpill {
+    let budget: Int
+    let directory: String
+    private var fd: Int32 = -1
+    private var end: Int64 = 0
+    /// Bytes of keys and in-memory entries held by the family's write sets.
+    var memoryBytes = 0
+    /// The keys' part of `memoryBytes` (keys never spill).
+    var keyBytes = 0
+    /// Entries written to the file (tests, statistics).
+    private(set) var spilledEntries = 0
+    private(set) var fileBytes: Int64 = 0
+
+    init(budget: Int, directory: String) {
+        self.budget = budget
+        self.directory = directory
+    }
+
+    deinit { close() }
+
+    func close() {
+        if fd >= 0 { Glibc.close(fd) }
+        fd = -1
+    }
+
+    var isOverBudget: Bool { memoryBytes > budget }
+
+    private static let counter = AtomicCounter()
+
+    private func open() throws(DBError) -> Int32 {
+        if fd >= 0 { return fd }
+        let dir = directory.hasSuffix("/") ? directory : directory + "/"
+        for _ in 0..<100 {
+            let path = dir + "__tern.spill.txn.\(getpid()).\(Self.counter.next())"
+            let f = Glibc.open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+            if f < 0 {
+                if errno == EEXIST { continue }
+                let e = errno
+                throw DBError(e, "tern: cannot create the transaction spill file \(path): \(String(cString: strerror(e)))")
+            }
+            unlink(path)
+            fd = f
+            return f
+        }
+        throw DBError(EEXIST, "tern: cannot create a transaction spill file in \(directory)")
+    }
+
+    /// Appends `bytes`; returns where they are.
+    func write(_ bytes: [UInt8]) throws(DBError) -> Int64 {
+        let f = try open()
+        let at = end
+        var done = 0
+        let failure: Int32 = bytes.withUnsafeBytes { raw in
+            while done < raw.count {
+                let r = pwrite(f, raw.baseAddress! + done, raw.count - done, off_t(at) + off_t(done))
+                if r < 0 {
+                    if errno == EINTR { continue }
+                    return errno
+                }
+                done += r
+            }
+            return 0
+        }
+        guard failure == 0 else {
+            throw DBError(failure, "tern: write of the transaction spill file failed: \(String(cString: strerror(failure)))")
+        }
+        end += Int64(bytes.count)
+        fileBytes = end
+        spilledEntries += 1
+        return at
+    }
+
+    func read(at offset: Int64, count: Int) throws(DBError) -> [UInt8] {
+        guard fd >= 0, count >= 0, offset >= 0, offset + Int64(count) <= end else {
+            throw .malformed("transaction spill reference")
+        }
+        let f = fd
+        var failure: Int32 = 0
+        let bytes = [UInt8](unsafeUninitializedCapacity: count) { buf, n in
+            var done = 0
+            while done < count {
+                let r = pread(f, buf.baseAddress! + done, count - done, off_t(offset) + off_t(done))
+                if r < 0 {
+                    if errno == EINTR { continue }
+                    failure = errno
+                    break
+                }
+                if r == 0 { failure = EIO; break }
+                done += r
+            }
+            n = failure == 0 ? count : 0
+        }
+        guard failure == 0 else {
+            throw DBError(failure, "tern: read of the transaction spill file failed: \(String(cString: strerror(failure)))")
+        }
+        return bytes
+    }
+}
+
+/// A process-wide counter (spill file names). Atomic.
+final class AtomicCounter: @unchecked Sendable {
+    private let word = UnsafeMutablePointer<UInt64>.allocate(capacity: 1)
+    init() { word.initialize(to: 0) }
+    func next() -> UInt64 { tern_atomic_fetch_add_u64(word, 1) }
+}
+
+/// A write-set entry as stored: in memory, or spilled (WriteSpill).
+enum StoredEntry {
+    case memory(WriteEntry, bytes: Int)
+    case spilled(offset: Int64, count: Int, live: Int)
+}
+
+extension WriteEntry {
+    /// Bytes the entry holds (the budget's measure).
+    var byteSize: Int {
+        items.reduce(48) { $0 + 24 + $1.data.count } + (base?.reduce(16) { $0 + 16 + $1.count } ?? 0)
+    }
+
+    /// Spill encoding: u32 item count, per item u64 token, u8 deleted, blob
+    /// data; u8 has base, [u32 count, blobs].
+    func spillEncoded() -> [UInt8] {
+        var w = ByteWriter(capacity: byteSize)
+        w.u32(UInt32(items.count))
+        for item in items {
+            w.u64(item.token)
+            w.u8(item.deleted ? 1 : 0)
+            w.blob(item.data)
+        }
+        if let base {
+            w.u8(1)
+            w.u32(UInt32(base.count))
+            for b in base { w.blob(b) }
+        } else {
+            w.u8(0)
+        }
+        return w.bytes
+    }
+
+    static func spillDecoded(_ bytes: [UInt8]) throws(DBError) -> WriteEntry {
+        let result = bytes.withUnsafeBytes { raw in
+            Result { () throws(DBError) -> WriteEntry in
+                var r = ByteReader(raw)
+                let n = try r.u32()
+                guard Int(n) <= r.remaining / 13 else { throw .malformed("spilled entry item count") }
+                var items: [WriteItem] = []
+                items.reserveCapacity(Int(n))
+                for _ in 0..<n {
+                    let token = try r.u64()
+                    let deleted = try r.u8() != 0
+                    items.append(WriteItem(data: Array(try r.blob()), token: token, deleted: deleted))
+                }
+                var base: [[UInt8]]?
+                if try r.u8() != 0 {
+                    let m = try r.u32()
+                    guard Int(m) <= r.remaining / 4 else { throw .malformed("spilled entry base count") }
+                    var b: [[UInt8]] = []
+                    b.reserveCapacity(Int(m))
+                    for _ in 0..<m { b.append(Array(try r.blob())) }
+                    base = b
+                }
+                guard r.isAtEnd else { throw .malformed("spilled entry trailing bytes") }
+                return WriteEntry(items: items, base: base)
+            }
+        }
+        return try result.get()
+    }
+}
+
 final class WriteSet {
     /// The handle the first write came through; commit applies through it.
     let opened: OpenedDatabase
+    /// The family's budget and spill file.
+    let spill: WriteSpill
     var tree: Btree { opened.tree }
     private(set) var keys: [[UInt8]] = []
-    private(set) var entries: [WriteEntry] = []
+    private var entries: [StoredEntry] = []
+    /// What this set adds to `spill.memoryBytes`.
+    private var memoryBytes = 0
+    private var keyBytes = 0
 
-    init(opened: OpenedDatabase) { self.opened = opened }
+    init(opened: OpenedDatabase, spill: WriteSpill) {
+        self.opened = opened
+        self.spill = spill
+    }
+
+    deinit {
+        spill.memoryBytes -= memoryBytes
+        spill.keyBytes -= keyBytes
+    }
 
     var isEmpty: Bool { keys.isEmpty }
     var count: Int { keys.count }
@@ -95,9 +306,30 @@ final class WriteSet {
         return (lo, false)
     }
 
-    func entry(_ key: [UInt8]) -> WriteEntry? {
+    private func load(_ i: Int) throws(DBError) -> WriteEntry {
+        switch entries[i] {
+        case .memory(let e, _): return e
+        case .spilled(let offset, let count, _):
+            return try WriteEntry.spillDecoded(spill.read(at: offset, count: count))
+        }
+    }
+
+    func entry(_ key: [UInt8]) throws(DBError) -> WriteEntry? {
         let (i, found) = search(key)
-        return found ? entries[i] : nil
+        return found ? try load(i) : nil
+    }
+
+    func hasEntry(_ key: [UInt8]) -> Bool { search(key).found }
+
+    /// The live items of the key's entry (nil: no entry), without reading a
+    /// spilled entry back.
+    func liveCount(_ key: [UInt8]) -> Int? {
+        let (i, found) = search(key)
+        guard found else { return nil }
+        switch entries[i] {
+        case .memory(let e, _): return e.liveCount
+        case .spilled(_, _, let live): return live
+        }
     }
 
     /// The stored spelling of `key` (a custom comparator may match others).
@@ -106,13 +338,58 @@ final class WriteSet {
         return found ? keys[i] : nil
     }
 
-    func set(_ key: [UInt8], _ entry: WriteEntry) {
+    /// The entry as it will be stored: in memory while the family is within
+    /// its budget, else spilled.
+    private func store(_ entry: WriteEntry) throws(DBError) -> StoredEntry {
+        let size = entry.byteSize
+        if spill.memoryBytes + size > spill.budget {
+            let bytes = entry.spillEncoded()
+            let at = try spill.write(bytes)
+            return .spilled(offset: at, count: bytes.count, live: entry.liveCount)
+        }
+        return .memory(entry, bytes: size)
+    }
+
+    private func account(_ e: StoredEntry, _ sign: Int) {
+        if case .memory(_, let bytes) = e {
+            memoryBytes += sign * bytes
+            spill.memoryBytes += sign * bytes
+        }
+    }
+
+    func set(_ key: [UInt8], _ entry: WriteEntry) throws(DBError) {
         let (i, found) = search(key)
+        if found { account(entries[i], -1) }
+        let stored = try store(entry)
+        account(stored, 1)
+        place(key, stored, at: i, found: found)
+    }
+
+    private func place(_ key: [UInt8], _ stored: StoredEntry, at i: Int, found: Bool) {
         if found {
-            entries[i] = entry
+            entries[i] = stored
         } else {
             keys.insert(key, at: i)
-            entries.insert(entry, at: i)
+            entries.insert(stored, at: i)
+            let k = 32 + key.count
+            memoryBytes += k
+            keyBytes += k
+            spill.memoryBytes += k
+            spill.keyBytes += k
+        }
+    }
+
+    /// A child's commit: its entries replace this set's for the same keys,
+    /// moved as stored (spilled ones are not read back; both sets share the
+    /// family's file).
+    func absorb(_ child: WriteSet) {
+        precondition(child.spill === spill, "WriteSet.absorb across families")
+        for j in child.keys.indices {
+            let key = child.keys[j]
+            let (i, found) = search(key)
+            if found { account(entries[i], -1) }
+            account(child.entries[j], 1)
+            place(key, child.entries[j], at: i, found: found)
         }
     }
 
@@ -131,8 +408,9 @@ final class WriteSet {
         return i > 0 ? keys[i - 1] : nil
     }
 
-    /// Every entry in key order (commit, merge into a parent).
+    /// Every entry in key order (commit), spilled ones read back one at a
+    /// time.
     func forEach(_ body: ([UInt8], WriteEntry) throws(DBError) -> Void) throws(DBError) {
-        for i in keys.indices { try body(keys[i], entries[i]) }
+        for i in keys.indices { try body(keys[i], try load(i)) }
     }
 }

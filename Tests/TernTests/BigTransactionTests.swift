@@ -13,29 +13,15 @@ import Testing
     typealias L = LoggedEnv
 
     /// An environment whose transactions spill past 8 KiB of write set and
-    /// log commits in chunks of at most 4 KiB of operations. EBUSY is
-    /// retried for up to a second, as TransactionModelTests'
-    /// openEnvRetryingBusy does and for the same known bug: after
-    /// abandonForTesting, a child another suite is spawning may still hold
-    /// a copy of the log-writer OFD lock until it execs, and nothing
-    /// signals that exec. Remove with that bug.
+    /// log commits in chunks of at most 4 KiB of operations.
     static func open(_ dir: String, extra: Int32 = 0) throws -> Environment {
-        var attempt = 0
-        while true {
-            do {
-                return try L.open(dir, extra: extra) { env in
-                    env.writeSetBudget = 8 << 10
-                    env.commitChunkBytes = 4 << 10
-                }
-            } catch let error as DBError where error.code == EBUSY && attempt < 99 {
-                attempt += 1
-                usleep(10_000)
-            }
+        try L.open(dir, extra: extra) { env in
+            env.writeSetBudget = 8 << 10
+            env.commitChunkBytes = 4 << 10
         }
     }
 
-    /// A scratch directory, removed without spawning a process (system()
-    /// would fork: see `open`).
+    /// A scratch directory, removed without spawning a process.
     static func inScratch(_ body: (String) throws -> Void) throws {
         var template = Array("/tmp/tern-bigtxn-XXXXXX".utf8CString)
         let dir = template.withUnsafeMutableBufferPointer { String(cString: mkdtemp($0.baseAddress!)) }

@@ -10,6 +10,11 @@ enum HandleCall {
     /// typed throws for closure literals, and the engine throws only DBError.
     static func run<Object>(_ object: Object, reportingTo dbenv: UnsafePointer<DB_ENV>?,
                             _ body: (Object) throws -> Void) -> Int32 {
+        // libdb's PANIC_CHECK on entry: the engine says whether the
+        // environment needs recovery.
+        if let dbenv, HandleSlot.box(dbenv).environment.needsRecovery {
+            return ErrorChannel.report(dbenv, Environment.panicError)
+        }
         do {
             try body(object)
             return 0

@@ -100,6 +100,12 @@ enum TxnMethods {
             if TxnHandle.transaction(txnp)?.state != .active { TxnHandle.destroy(txnp) }
             return ret
         }
+        h.pointee.discard = { txnp, flags in
+            guard let txnp else { return EINVAL }
+            let ret = TxnMethods.run(txnp) { t throws(DBError) in try t.discard(flags: flags) }
+            if TxnHandle.transaction(txnp)?.state != .active { TxnHandle.destroy(txnp) }
+            return ret
+        }
         h.pointee.id = { txnp in txnp?.pointee.txnid ?? 0 }
         h.pointee.set_name = { txnp, name in
             guard let txnp, let name else { return EINVAL }

@@ -368,11 +368,17 @@ extension Database {
         guard let opened else { return }
         self.opened = nil
         var failure: DBError?
-        if !noSync {
-            do { try writeBack(opened) } catch { failure = error }
+        let panicked = environment.needsRecovery
+        if panicked {
+            // Nothing reaches the file or the log: only recovery may.
+            failure = Environment.panicError
+        } else {
+            if !noSync {
+                do { try writeBack(opened) } catch { failure = error }
+            }
+            // libdb logs the close of a registered file (a dbreg close record).
+            do { try environment.logFileClosed(opened.logFileID) } catch { failure = failure ?? error }
         }
-        // libdb logs the close of a registered file (a dbreg close record).
-        do { try environment.logFileClosed(opened.logFileID) } catch { failure = failure ?? error }
         do { try opened.file.close() } catch { failure = failure ?? error }
         if let path = opened.temporaryPath { unlink(path) }
         if environment.isPrivate { _ = environment.detachSubsystems() }

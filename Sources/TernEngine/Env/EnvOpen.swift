@@ -209,7 +209,8 @@ extension Environment {
     public func close() throws(DBError) {
         // libdb closes the databases still open in the environment.
         for database in openDatabases.values { try? database.close(noSync: false) }
-        let failure = detachSubsystems()
+        let panicked = phase == .opened && needsRecovery
+        let failure = panicked ? (detachSubsystems(clean: false) ?? Self.panicError) : detachSubsystems()
         registrySlot?.unregister(recoveryFailed: false)
         registrySlot = nil
         markClosed()

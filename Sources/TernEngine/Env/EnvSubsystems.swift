@@ -244,12 +244,14 @@ extension Environment {
     /// Flushes the log, checkpoints the cache so the files hold every
     /// committed write, and detaches. Returns the first failure; detaches
     /// regardless, as libdb's close releases the handle whatever happens.
-    func detachSubsystems() -> DBError? {
+    /// `clean: false` (a panicked environment): nothing is flushed or
+    /// checkpointed, and the region keeps its panic for the next opener.
+    func detachSubsystems(clean: Bool = true) -> DBError? {
         var failure: DBError?
-        if let log {
+        if let log, clean {
             do { try log.flush(sync: true) } catch { failure = failure ?? error }
         }
-        if cache != nil {
+        if cache != nil && clean {
             // Every file, at one cut (no checkpoint record: libdb's close
             // logs none either).
             do { try checkpoint(files: nil, record: false) } catch { failure = failure ?? error }

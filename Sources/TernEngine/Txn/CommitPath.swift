@@ -76,6 +76,12 @@ extension Environment {
 extension Environment {
     /// A commit that reached the log but not (wholly) the pages: this
     /// environment, and every process in its region, must run recovery.
+    /// libdb's PANIC_CHECK: this handle or another process panicked the
+    /// environment; every method then fails with `panicError` (closes still
+    /// release the handle) until DB_RECOVER builds a new region.
+    public var needsRecovery: Bool { panicked || (region?.isPanicked ?? false) }
+    public static let panicError = DBError(DB_RUNRECOVERY, "BDB0060 PANIC: fatal region error detected; run recovery")
+
     func panic(because error: DBError) {
         panicked = true
         region?.setPanic()

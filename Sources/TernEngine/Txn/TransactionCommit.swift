@@ -140,6 +140,23 @@ extension Transaction {
         if let failure { throw failure }
     }
 
+    /// DB_TXN->discard. libdb discards only a transaction that recovery
+    /// restored (a prepared one found by txn_recover); Tern restores none
+    /// (txn_recover is not built), so every discard is libdb's "not a
+    /// restored transaction", which panics the environment: every later call
+    /// returns DB_RUNRECOVERY until DB_RECOVER. The transaction's writes are
+    /// dropped and its handle freed.
+    public func discard(flags: UInt32) throws(DBError) {
+        if flags != 0 { throw .illegalFlag("DB_TXN->discard") }
+        for child in children.values { try? child.abort() }
+        writeSets.removeAll()
+        releaseLocks()
+        finish(.aborted)
+        environment.panic(because: DBError(EINVAL))
+        // One error-channel line per libdb message (see ErrorChannel).
+        throw DBError(DB_RUNRECOVERY, "BDB4532 not a restored transaction\nBDB0061 PANIC: Invalid argument")
+    }
+
     private func finish(_ outcome: State) {
         state = outcome
         writeSets.removeAll()

@@ -3,33 +3,7 @@
  * DB_BTREE is refused, and the master itself cannot be opened as DB_HASH.
  * Pending: Tern has no Hash access method yet. The Btree part of the
  * original case is cases/btree_subdb.c. */
-#include "common.h"
-
-static void names(const char *file)
-{
-	DB *m = mkdb(NULL);
-	DBC *c;
-	DBT k = Z(), d = Z();
-	int r;
-	printf("names in %s:", file);
-	if ((r = m->open(m, NULL, file, NULL, DB_UNKNOWN, DB_RDONLY, 0)) != 0) {
-		printf(" open -> %d (%s)\n", r, db_strerror(r));
-		m->close(m, 0);
-		return;
-	}
-	m->cursor(m, NULL, &c, 0);
-	while ((r = c->get(c, &k, &d, DB_NEXT)) == 0) { printf(" \""); pbytes(k.data, k.size); printf("\""); }
-	printf(" (end %d)\n", r);
-	c->close(c);
-	m->close(m, 0);
-}
-
-static void put1(DB *db, const char *key, const char *val)
-{
-	DBT k = S(key), d = S(val);
-	int r = db->put(db, NULL, &k, &d, 0);
-	if (r != 0) printf("put %s -> %d\n", key, r);
-}
+#include "subdb_common.h"
 
 int main(void)
 {
@@ -44,7 +18,7 @@ int main(void)
 	R(db->open(db, NULL, "multi.db", "three", DB_HASH, DB_CREATE, 0644));
 	put1(db, "k1", "three-1");
 	R(db->close(db, 0));
-	names("multi.db");
+	names(NULL, "multi.db");
 
 	db = mkdb(NULL);
 	R(db->open(db, NULL, "multi.db", "three", DB_UNKNOWN, 0, 0));

@@ -11,6 +11,11 @@
 // Locking rule: a box is reached only through its handle, and is no more
 // thread-safe than the handle is in libdb (configuration methods from one
 // thread; DB_THREAD handles' data methods synchronise in the engine).
+//
+// Exclusivity: stored properties marked @exclusivity(unchecked) are read on
+// every call. None is passed inout, or mutated in place while a closure or
+// callee could reach it again, so Swift's dynamic exclusivity check on them
+// could never fire; it would only cost a runtime call per access.
 import CBerkeleyDB
 import Glibc
 import TernEngine
@@ -66,8 +71,8 @@ final class DBBox {
     var partitionDirs: UnsafeMutableRawPointer?
     /// Handle-owned memory for keys and data DB->get returns (libdb's
     /// my_rkey / my_rdata), valid until the next call on the handle.
-    var keyBuffer = ReturnBuffer()
-    var dataBuffer = ReturnBuffer()
+    @exclusivity(unchecked) var keyBuffer = ReturnBuffer()
+    @exclusivity(unchecked) var dataBuffer = ReturnBuffer()
     /// The DBC handles opened on this DB and not yet closed (libdb's
     /// dbp->active_queue): DB->close frees the ones the application left
     /// open, as libdb's __db_refresh closes them. Guarded by `cursorLock`,

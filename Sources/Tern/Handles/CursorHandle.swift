@@ -1,5 +1,10 @@
 // DBC handles: allocation, the box in DBC.internal (a member libdb uses only
 // internally), release.
+//
+// Exclusivity: stored properties marked @exclusivity(unchecked) are read on
+// every call. None is passed inout, or mutated in place while a closure or
+// callee could reach it again, so Swift's dynamic exclusivity check on them
+// could never fire; it would only cost a runtime call per access.
 import CBerkeleyDB
 import Glibc
 import TernEngine
@@ -7,8 +12,8 @@ import TernEngine
 final class CursorBox {
     let cursor: DatabaseCursor
     /// Handle-owned memory for returned keys and data, as libdb's cursors own.
-    var keyBuffer = ReturnBuffer()
-    var dataBuffer = ReturnBuffer()
+    @exclusivity(unchecked) var keyBuffer = ReturnBuffer()
+    @exclusivity(unchecked) var dataBuffer = ReturnBuffer()
 
     init(cursor: DatabaseCursor) { self.cursor = cursor }
     deinit {

@@ -47,7 +47,7 @@ enum CursorMethods {
         h.pointee.c_dup = h.pointee.dup
     }
 
-    static func call(_ dbc: UnsafeMutablePointer<DBC>, _ body: (DatabaseCursor) throws -> Void) -> Int32 {
+    static func call<Failure: Error>(_ dbc: UnsafeMutablePointer<DBC>, _ body: (DatabaseCursor) throws(Failure) -> Void) -> Int32 {
         HandleCall.run(CursorHandle.box(dbc).cursor, reportingTo: UnsafePointer(dbc.pointee.dbenv), body)
     }
 

@@ -28,10 +28,9 @@ enum DBMethods {
     // MARK: - Plumbing
 
     /// Runs `body` on the handle's Database; a thrown error is reported on the
-    /// handle's environment and returned. (The closure is untyped-throwing
-    /// because Swift does not infer typed throws for closure literals; the
-    /// engine throws only DBError.)
-    static func call(_ dbp: UnsafeMutablePointer<DB>?, _ body: (Database) throws -> Void) -> Int32 {
+    /// handle's environment and returned. (Generic over the thrown type, as
+    /// HandleCall.run: the closure may be `throws(DBError)` or untyped.)
+    static func call<Failure: Error>(_ dbp: UnsafeMutablePointer<DB>?, _ body: (Database) throws(Failure) -> Void) -> Int32 {
         guard let dbp else { return EINVAL }
         return HandleCall.run(HandleSlot.box(dbp).database, reportingTo: UnsafePointer(dbp.pointee.dbenv), body)
     }

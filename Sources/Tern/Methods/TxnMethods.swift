@@ -7,7 +7,7 @@ import TernEngine
 enum TxnMethods {
     static func run(_ h: UnsafeMutablePointer<DB_TXN>, _ body: (Transaction) throws(DBError) -> Void) -> Int32 {
         guard let txn = TxnHandle.transaction(h) else { return EINVAL }
-        return HandleCall.run(txn, reportingTo: TxnHandle.dbenv(h)) { t in try body(t) }
+        return HandleCall.run(txn, reportingTo: TxnHandle.dbenv(h), body)
     }
 
     static func installEnv(_ h: UnsafeMutablePointer<DB_ENV>) {

@@ -9,28 +9,33 @@
 // open and is read-only after. Data access takes the file's tree latch (in the
 // region, shared by every handle and process on the file): shared to read,
 // exclusive to write (DatabaseAccess.swift).
+//
+// Exclusivity: stored properties marked @exclusivity(unchecked) are read on
+// every call. None is passed inout, or mutated in place while a closure or
+// callee could reach it again, so Swift's dynamic exclusivity check on them
+// could never fire; it would only cost a runtime call per access.
 import CBerkeleyDB
 
 public final class Database {
     public enum Phase: Sendable { case created, opened, closed }
 
-    public private(set) var phase: Phase = .created
-    public var config = DatabaseConfig()
+    @exclusivity(unchecked) public private(set) var phase: Phase = .created
+    @exclusivity(unchecked) public var config = DatabaseConfig()
     // What open decides; the getters for these refuse before open, as libdb's.
     /// DB_UNKNOWN until open decides the access method.
-    public var type: DBTYPE = DB_UNKNOWN
-    public var fileName: String?
-    public var databaseName: String?
-    public var openFlags: UInt32 = 0
+    @exclusivity(unchecked) public var type: DBTYPE = DB_UNKNOWN
+    @exclusivity(unchecked) public var fileName: String?
+    @exclusivity(unchecked) public var databaseName: String?
+    @exclusivity(unchecked) public var openFlags: UInt32 = 0
     /// Opened inside a transaction (DB->get_transactional).
-    public var transactional = false
+    @exclusivity(unchecked) public var transactional = false
     /// The locker of this handle's non-transactional writes
     /// (DatabaseLocking.swift), made at the first under `lockerLock`.
-    var writeLocker: LockerID?
+    @exclusivity(unchecked) var writeLocker: LockerID?
     let lockerLock = LocalLock()
     /// The open file and tree; nil before open and after close
     /// (DatabaseOpen.swift).
-    var opened: OpenedDatabase?
+    @exclusivity(unchecked) var opened: OpenedDatabase?
     /// The environment this handle belongs to (a private one when db_create
     /// was given no environment).
     public let environment: Environment

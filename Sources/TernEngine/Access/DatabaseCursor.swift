@@ -7,6 +7,11 @@
 // DB_CURRENT, DB_KEYFIRST) are logged as the key's whole duplicate set after
 // the write, with the set before it, so replaying the record restores the
 // order exactly.
+//
+// Exclusivity: stored properties marked @exclusivity(unchecked) are read on
+// every call. None is passed inout, or mutated in place while a closure or
+// callee could reach it again, so Swift's dynamic exclusivity check on them
+// could never fire; it would only cost a runtime call per access.
 import CBerkeleyDB
 import Glibc
 
@@ -47,12 +52,13 @@ public final class DatabaseCursor {
     /// Once the transaction family has written to this database, the cursor
     /// reads the merge of its write sets and the tree (MergedCursor.swift);
     /// until then it reads the tree directly, which is faster.
-    var merged: MergedCursor?
+    @exclusivity(unchecked) var merged: MergedCursor?
 
     init(database: Database, opened: OpenedDatabase, cursor: BtreeCursor? = nil, transaction: Transaction? = nil) {
         self.database = database
         self.opened = opened
         self.cursor = cursor ?? opened.tree.cursor()
+        self.cursor.holdsPage = true
         self.transaction = transaction
         transaction?.cursorCount += 1
     }

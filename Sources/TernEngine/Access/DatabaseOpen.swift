@@ -379,6 +379,7 @@ extension Database {
             // libdb logs the close of a registered file (a dbreg close record).
             do { try environment.logFileClosed(opened.logFileID) } catch { failure = failure ?? error }
         }
+        opened.tree.releaseHeldPages()
         do { try opened.file.close() } catch { failure = failure ?? error }
         if let path = opened.temporaryPath { unlink(path) }
         if environment.isPrivate { _ = environment.detachSubsystems() }

@@ -16,6 +16,11 @@
 // changing under it.
 //
 // Used by one thread at a time, like the DBC handle it serves.
+//
+// Exclusivity: stored properties marked @exclusivity(unchecked) are read on
+// every call. None is passed inout, or mutated in place while a closure or
+// callee could reach it again, so Swift's dynamic exclusivity check on them
+// could never fire; it would only cost a runtime call per access.
 import CBerkeleyDB
 
 final class MergedCursor {
@@ -23,8 +28,8 @@ final class MergedCursor {
     let txn: Transaction
     var tree: Btree { opened.tree }
     /// The position: nil when unset.
-    private(set) var key: [UInt8]?
-    private(set) var token: UInt64 = 0
+    @exclusivity(unchecked) private(set) var key: [UInt8]?
+    @exclusivity(unchecked) private(set) var token: UInt64 = 0
 
     init(opened: OpenedDatabase, txn: Transaction) {
         self.opened = opened

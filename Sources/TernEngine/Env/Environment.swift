@@ -13,40 +13,45 @@
 // after open the configuration is read-only. The Environment object is
 // therefore unsynchronised; state shared between threads or processes after
 // open lives in the region, under its own mutexes.
+//
+// Exclusivity: stored properties marked @exclusivity(unchecked) are read on
+// every call. None is passed inout, or mutated in place while a closure or
+// callee could reach it again, so Swift's dynamic exclusivity check on them
+// could never fire; it would only cost a runtime call per access.
 import CBerkeleyDB
 
 public final class Environment {
     public enum Phase: Sendable { case created, opened, closed }
 
-    public internal(set) var phase: Phase = .created
-    public var config = EnvironmentConfig()
+    @exclusivity(unchecked) public internal(set) var phase: Phase = .created
+    @exclusivity(unchecked) public var config = EnvironmentConfig()
     public var replication = ReplicationConfig()
 
     /// The home open (or remove) resolved; nil for the current directory.
     /// libdb keeps it even when open then fails, but get_home only answers
     /// after a successful open.
-    public internal(set) var home: String?
+    @exclusivity(unchecked) public internal(set) var home: String?
     /// DB_ENV->open's flags as libdb's get_open_flags reports them (DB_CONFIG's
     /// set_open_flags applied, DB_INIT_CDB implying DB_INIT_LOCK).
-    public internal(set) var openFlags: UInt32 = 0
+    @exclusivity(unchecked) public internal(set) var openFlags: UInt32 = 0
     /// The file mode open was given (0 means libdb's default 0660).
     public internal(set) var mode: Int32 = 0
     /// Set by set_flags(DB_PANIC_ENVIRONMENT, 1) after open.
-    public internal(set) var panicked = false
+    @exclusivity(unchecked) public internal(set) var panicked = false
     /// The shared subsystems, present between a successful open and close
     /// (EnvSubsystems.swift). Set once at open, read-only until close.
-    public internal(set) var region: Region?
-    public internal(set) var cache: PageCache?
-    public internal(set) var log: Log?
+    @exclusivity(unchecked) public internal(set) var region: Region?
+    @exclusivity(unchecked) public internal(set) var cache: PageCache?
+    @exclusivity(unchecked) public internal(set) var log: Log?
     /// The region's transaction table, attached by the first txn_begin
     /// (TransactionCommit.swift) under `transactionTableLock`.
-    var transactionTableStorage: TransactionTable?
+    @exclusivity(unchecked) var transactionTableStorage: TransactionTable?
     let transactionTableLock = LocalLock()
     /// The region's lock table (DB_INIT_LOCK, or DB_INIT_CDB).
-    public internal(set) var lockTable: LockTable?
+    @exclusivity(unchecked) public internal(set) var lockTable: LockTable?
     /// The region's commit gate and checkpoint state (Txn/CommitGate.swift),
     /// present when the log is. Set at open, read-only until close.
-    public internal(set) var commitGate: CommitGate?
+    @exclusivity(unchecked) public internal(set) var commitGate: CommitGate?
     /// The file registrations this handle has logged (Txn/FileRegistry.swift).
     let fileRegistry = FileRegistry()
     /// This handle's DB_REGISTER slot (Env/EnvRegistry.swift), between open
@@ -76,7 +81,7 @@ public final class Environment {
     /// default) is logged as a chunk chain (Txn/CommitWriter.swift).
     /// Internal; tests shrink them before the first transaction begins and
     /// never change them after (the configuration rule above).
-    var writeSetBudget = 64 << 20
+    @exclusivity(unchecked) var writeSetBudget = 64 << 20
     var commitChunkBytes: Int?
     /// DB_HOTBACKUP_IN_PROGRESS is a counter in libdb's transaction region.
     var hotBackupCount = 0

@@ -218,6 +218,8 @@ public final class Btree {
     let itemScratch: UnsafeMutableRawBufferPointer
     /// Open cursors of a DB_DUP tree (see CursorRegistry in BtreeCursor.swift).
     let openCursors = CursorRegistry()
+    /// Cursors that have held a page (see "Held page" in BtreeCursor.swift).
+    let pageHolders = PageHolderRegistry()
 
     init(store: any PageStore, meta: BtreeMeta, metaPage: PageNumber = 0, options: BtreeOptions) {
         self.store = store
@@ -382,6 +384,12 @@ public final class Btree {
     }
 
     public func cursor() -> BtreeCursor { BtreeCursor(tree: self) }
+
+    /// Drops every cursor's held page, before the handle's file closes (a
+    /// cursor still open then reads its pages afresh, as after any change).
+    func releaseHeldPages() {
+        pageHolders.releaseAll()
+    }
 
     // MARK: - Writes (the caller holds the tree latch exclusively)
 

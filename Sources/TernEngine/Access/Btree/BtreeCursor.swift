@@ -19,8 +19,23 @@
 //
 // A failed operation (DB_NOTFOUND, an error from the caller's closure such
 // as DB_BUFFER_SMALL, ...) leaves the position unchanged.
+//
+// Held page: a cursor made with `holdsPage` (an application's DBC) keeps
+// the leaf it last landed on pinned between calls, as libdb's cursors keep
+// their page, so that DB_NEXT/DB_PREV on the same page pin nothing. The pin
+// only keeps the frame in the cache; the page is read under the tree latch
+// like any other and trusted only while its generation is the one the
+// cursor saw (it was validated when pinned, and any change bumps the
+// generation). The pin goes when the cursor lands elsewhere, in deinit, and
+// at the handle's close (Btree.releaseHeldPages), so no file is closed
+// under a held pin.
 // Locking rule: the caller holds the tree latch for each call (shared for
 // get/count, exclusive for put/del); a cursor is used by one thread at a time.
+//
+// Exclusivity: stored properties marked @exclusivity(unchecked) are read on
+// every call. None is passed inout, or mutated in place while a closure or
+// callee could reach it again, so Swift's dynamic exclusivity check on them
+// could never fire; it would only cost a runtime call per access.
 import CBerkeleyDB
 
 public enum BtreeGetOp: Sendable, Equatable {
@@ -39,28 +54,58 @@ public enum BtreePutOp: Sendable, Equatable {
 public final class BtreeCursor {
     public let tree: Btree
     enum State { case unset, onItem, deleted }
-    var state = State.unset
+    @exclusivity(unchecked) var state = State.unset
     // Hint: where the entry was last seen.
-    var pgno: PageNumber = 0
-    var slot = 0
-    var gen: UInt64 = 0
+    @exclusivity(unchecked) var pgno: PageNumber = 0
+    @exclusivity(unchecked) var slot = 0
+    @exclusivity(unchecked) var gen: UInt64 = 0
     // Logical position: the key, in memory this cursor owns and reuses from
     // step to step (`keyCount` bytes at `keyBase`, `keyCapacity` allocated),
     // so that DB_NEXT/DB_PREV copy it with one memcpy instead of building an
     // array; and the secondary (empty in a tree without duplicates).
     // Invariant: `keyBase` changes only in `setKey`, and no caller holds
     // `keyBytes` across a call that may adopt a new position.
-    private var keyBase: UnsafeMutableRawPointer? = nil
-    private var keyCount = 0
-    private var keyCapacity = 0
-    var sec: [UInt8] = []
+    @exclusivity(unchecked) private var keyBase: UnsafeMutableRawPointer? = nil
+    @exclusivity(unchecked) private var keyCount = 0
+    @exclusivity(unchecked) private var keyCapacity = 0
+    @exclusivity(unchecked) var sec: [UInt8] = []
+    /// The held page (see the file comment): pinned once by this cursor
+    /// while non-nil. Only `hold`, `releaseHeldPage` and deinit change it.
+    @exclusivity(unchecked) private var heldRaw: UnsafeMutableRawPointer? = nil
+    @exclusivity(unchecked) private var heldPgno: PageNumber = 0
+    @exclusivity(unchecked) private var registeredHolder = false
+    /// Whether landing keeps the page pinned (set once, before first use).
+    @exclusivity(unchecked) var holdsPage = false
 
     init(tree: Btree) {
         self.tree = tree
         if tree.tokens { tree.openCursors.add(self) }
     }
 
-    deinit { keyBase?.deallocate() }
+    deinit {
+        releaseHeldPage()
+        if registeredHolder { tree.pageHolders.remove(self) }
+        keyBase?.deallocate()
+    }
+
+    /// Drops the held page's pin, if any.
+    func releaseHeldPage() {
+        guard heldRaw != nil else { return }
+        heldRaw = nil
+        tree.store.unpin(heldPgno, dirty: false)
+    }
+
+    /// Keeps `page`, which the caller pinned, as the held page (its pin
+    /// becomes the cursor's), releasing the one held before.
+    private func hold(_ page: BtreePage) {
+        if !registeredHolder {
+            registeredHolder = true
+            tree.pageHolders.add(self)
+        }
+        if heldRaw != nil { tree.store.unpin(heldPgno, dirty: false) }
+        heldRaw = page.raw
+        heldPgno = page.pgno
+    }
 
     /// The key of the logical position, in place (see the invariant above).
     var keyBytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: keyBase, count: keyCount) }
@@ -231,22 +276,47 @@ public final class BtreeCursor {
     /// (Not generic over the caller's result, so that no Optional<R>
     /// metadata is looked up per step in unspecialised code; inlined so
     /// that the parsed item is not copied out through an Optional.)
+    /// On the held page, the step pins nothing: the page returned is the
+    /// held one, and `landParsed` is told so (`borrowed`).
     @inline(__always)
-    func stepOnPage(forward: Bool) throws(DBError) -> (BtreePage, Int, ParsedItem)? {
-        guard state == .onItem, let page = try tree.pinIfUnchanged(pgno, gen: gen) else { return nil }
+    func stepOnPage(forward: Bool) throws(DBError) -> (BtreePage, Int, ParsedItem, borrowed: Bool)? {
+        guard state == .onItem else { return nil }
+        let page: BtreePage
+        let borrowed: Bool
+        if let raw = heldRaw, heldPgno == pgno {
+            page = BtreePage(raw: raw, size: tree.pageSize, pgno: pgno)
+            guard page.isLeaf, page.storedPgno == pgno, page.gen == gen else { return nil }
+            borrowed = true
+        } else {
+            guard let pinned = try tree.pinIfUnchanged(pgno, gen: gen) else { return nil }
+            page = pinned
+            borrowed = false
+        }
         let n = page.count
         let i = forward ? slot + 1 : slot - 1
-        guard slot < n, i >= 0, i < n else { tree.release(page); return nil }
-        do throws(DBError) { return (page, i, try page.parse(i)) } catch { tree.release(page); throw error }
+        guard slot < n, i >= 0, i < n else { if !borrowed { tree.release(page) }; return nil }
+        do throws(DBError) { return (page, i, try page.parse(i), borrowed) } catch {
+            if !borrowed { tree.release(page) }
+            throw error
+        }
     }
 
-    /// `land` for an entry already pinned and parsed.
+    /// `land` for an entry already pinned (or, `borrowed`, on the held
+    /// page) and parsed. A cursor that holds pages keeps this one.
     @inline(__always)
-    func landParsed<R>(_ page: BtreePage, _ i: Int, _ p: ParsedItem,
+    func landParsed<R>(_ page: BtreePage, _ i: Int, _ p: ParsedItem, borrowed: Bool = false,
                        _ body: (BtreeValue, BtreeValue) throws(DBError) -> R) throws(DBError) -> R {
-        defer { tree.release(page) }
-        let r = try body(try tree.value(page, p.f0), try tree.value(page, p.f1))
-        try adopt(page, i, p)
+        let r: R
+        do throws(DBError) {
+            r = try body(try tree.value(page, p.f0), try tree.value(page, p.f1))
+            try adopt(page, i, p)
+        } catch {
+            if !borrowed { tree.release(page) }
+            throw error
+        }
+        if !borrowed {
+            if holdsPage { hold(page) } else { tree.release(page) }
+        }
         return r
     }
 
@@ -265,11 +335,11 @@ public final class BtreeCursor {
             return try land(tree.settle(leaf, leaf.count - 1, forward: false), body)
         case .next:
             if state == .unset { return try get(.first, body) }
-            if let (page, i, p) = try stepOnPage(forward: true) { return try landParsed(page, i, p, body) }
+            if let (page, i, p, b) = try stepOnPage(forward: true) { return try landParsed(page, i, p, borrowed: b, body) }
             return try land(after(), body)
         case .prev:
             if state == .unset { return try get(.last, body) }
-            if let (page, i, p) = try stepOnPage(forward: false) { return try landParsed(page, i, p, body) }
+            if let (page, i, p, b) = try stepOnPage(forward: false) { return try landParsed(page, i, p, borrowed: b, body) }
             return try land(before(), body)
         case .nextDup:
             guard state != .unset else { throw BtreeCursor.invalidPosition() }
@@ -547,6 +617,35 @@ final class CursorRegistry: @unchecked Sendable {
     }
 
     var live: [BtreeCursor] { lock.withLock { entries.compactMap { $0.cursor } } }
+}
+
+/// The cursors of a tree that hold a page (see "Held page" above), so that
+/// the handle's close can release their pins. A cursor adds itself at its
+/// first hold and removes itself in deinit, so the entries are always live
+/// (unowned(unsafe): no weak-reference side table per cursor).
+/// Locking rule: the lock guards the list; releasing another cursor's page
+/// happens only at the handle's close, when no cursor call may run (libdb's
+/// rule: a DB handle is closed after its cursors).
+final class PageHolderRegistry: @unchecked Sendable {
+    private let lock = LocalLock()
+    private var entries: [Unmanaged<BtreeCursor>] = []
+
+    func add(_ cursor: BtreeCursor) {
+        lock.withLock { entries.append(Unmanaged.passUnretained(cursor)) }
+    }
+
+    func remove(_ cursor: BtreeCursor) {
+        lock.withLock {
+            if let i = entries.lastIndex(where: { $0.toOpaque() == Unmanaged.passUnretained(cursor).toOpaque() }) {
+                entries.swapAt(i, entries.count - 1)
+                entries.removeLast()
+            }
+        }
+    }
+
+    func releaseAll() {
+        lock.withLock { for c in entries { c.takeUnretainedValue().releaseHeldPage() } }
+    }
 }
 
 extension Btree {

@@ -67,17 +67,39 @@ extension Transaction {
     /// reads, and environments without locking, take none).
     var locksReads: Bool { lockTable != nil && !readUncommitted }
 
+    /// Runs `body` with the lock object's bytes for `object` of `opened`,
+    /// built in stack memory (the allocating form is `lockObject`).
+    static func withLockObject<R>(_ opened: OpenedDatabase, tag: UInt8, key: UnsafeRawBufferPointer,
+                                  _ body: (UnsafeRawBufferPointer) throws(DBError) -> R) throws(DBError) -> R {
+        let file = opened.file.fileId.littleEndian, meta = opened.tree.metaPage.littleEndian
+        return try withUnsafeTemporaryAllocation(byteCount: 9 + key.count, alignment: 8) { raw -> Result<R, DBError> in
+            raw[0] = tag
+            raw.storeBytes(of: file, toByteOffset: 1, as: UInt32.self)
+            raw.storeBytes(of: meta, toByteOffset: 5, as: UInt32.self)
+            if let src = key.baseAddress, key.count > 0 {
+                raw.baseAddress!.advanced(by: 9).copyMemory(from: src, byteCount: key.count)
+            }
+            return Result { () throws(DBError) -> R in try body(UnsafeRawBufferPointer(raw)) }
+        }.get()
+    }
+
     /// One lock request for this transaction, with libdb's outcomes: a
     /// NOWAIT conflict is DB_LOCK_DEADLOCK unless the environment has
     /// DB_TIME_NOTGRANTED (the transaction stays usable); a deadlock victim
     /// must abort (BDB0102 on later calls).
     @discardableResult
     func acquire(_ table: LockTable, _ object: [UInt8], _ mode: LockMode) throws(DBError) -> LockHandle {
+        try object.withUnsafeBytes { raw in
+            Result { () throws(DBError) -> LockHandle in try acquire(table, raw, mode) }
+        }.get()
+    }
+
+    /// `acquire` for object bytes in place.
+    @discardableResult
+    func acquire(_ table: LockTable, _ object: UnsafeRawBufferPointer, _ mode: LockMode) throws(DBError) -> LockHandle {
         if locking.deadlocked { throw Self.unresolvedDeadlock() }
-        do {
-            return try object.withUnsafeBytes { (raw) -> Result<LockHandle, DBError> in
-                Result { () throws(DBError) -> LockHandle in try table.lock(id, object: raw, mode: mode, noWait: noWait) }
-            }.get()
+        do throws(DBError) {
+            return try table.lock(id, object: object, mode: mode, noWait: noWait)
         } catch {
             if error.code == DB_LOCK_NOTGRANTED
                 && environment.config.flags & UInt32(DB_TIME_NOTGRANTED) == 0 {
@@ -85,6 +107,16 @@ extension Transaction {
             }
             if error.code == DB_LOCK_DEADLOCK { locking.deadlocked = true }
             throw error
+        }
+    }
+
+    /// `acquire` of `key`'s lock (tag 1) or, with a nil key, the end of
+    /// tree's (tag 2), with the object built in stack memory.
+    @discardableResult
+    func acquireKey(_ table: LockTable, _ opened: OpenedDatabase, _ key: UnsafeRawBufferPointer?,
+                    _ mode: LockMode) throws(DBError) -> LockHandle {
+        try Self.withLockObject(opened, tag: key == nil ? 2 : 1, key: key ?? UnsafeRawBufferPointer(start: nil, count: 0)) {
+            (raw) throws(DBError) in try acquire(table, raw, mode)
         }
     }
 
@@ -113,7 +145,7 @@ extension Transaction {
         }
         if covered { return false }
         if !intended {
-            _ = try acquire(table, Self.lockObject(opened, .database), write ? .iwrite : .iread)
+            try acquireDatabase(table, opened, write ? .iwrite : .iread)
             locking.intentions[id] = write || (locking.intentions[id] ?? false)
         }
         let tree = opened.tree
@@ -133,7 +165,7 @@ extension Transaction {
         guard let table = lockTable, !readUncommitted else { return }
         if locking.deadlocked { throw Self.unresolvedDeadlock() }
         guard try prepare(table, opened, write: false) else { return }
-        let handle = try acquire(table, Self.lockObject(opened, .key(key)), .read)
+        let handle = try lockKey(table, opened, key, .read)
         if readCommitted || self.readCommitted {
             try table.unlock(handle)
         } else {
@@ -153,7 +185,7 @@ extension Transaction {
     func lockEndOfTree(_ opened: OpenedDatabase) throws(DBError) {
         guard let table = lockTable, !readUncommitted else { return }
         guard try prepare(table, opened, write: false) else { return }
-        let handle = try acquire(table, Self.lockObject(opened, .endOfTree), .read)
+        let handle = try acquireKey(table, opened, nil, .read)
         if readCommitted { try table.unlock(handle) }
     }
 
@@ -163,13 +195,30 @@ extension Transaction {
         if locking.deadlocked { throw Self.unresolvedDeadlock() }
         guard let table = lockTable else { return }
         guard try prepare(table, opened, write: true) else { return }
-        _ = try acquire(table, Self.lockObject(opened, .key(key)), .write)
+        try lockKey(table, opened, key, .write)
         // The key after a new one, unless this family wrote the key before
         // (it locked that gap then).
         if !hasEntry(opened, key), let next = try Self.treeNeighbour(opened, after: key), !next.present {
-            _ = try acquire(table, Self.lockObject(opened, next.key.map { .key($0) } ?? .endOfTree), .write)
+            if let nextKey = next.key {
+                try lockKey(table, opened, nextKey, .write)
+            } else {
+                try acquireKey(table, opened, nil, .write)
+            }
         }
         try counted(opened)
+    }
+
+    private func acquireDatabase(_ table: LockTable, _ opened: OpenedDatabase, _ mode: LockMode) throws(DBError) {
+        try Self.withLockObject(opened, tag: 3, key: UnsafeRawBufferPointer(start: nil, count: 0)) {
+            (raw) throws(DBError) in _ = try acquire(table, raw, mode)
+        }
+    }
+
+    @discardableResult
+    private func lockKey(_ table: LockTable, _ opened: OpenedDatabase, _ key: [UInt8], _ mode: LockMode) throws(DBError) -> LockHandle {
+        try key.withUnsafeBytes { k in
+            Result { () throws(DBError) -> LockHandle in try acquireKey(table, opened, k, mode) }
+        }.get()
     }
 
     /// Whether `key` is in the tree, and if not the key after it (nil key:
@@ -196,7 +245,7 @@ extension Transaction {
         guard let table = lockTable else { return }
         let id = identity(opened)
         if let held = locking.databaseLocks[id], held || !write { return }
-        _ = try acquire(table, Self.lockObject(opened, .database), write ? .write : .read)
+        try acquireDatabase(table, opened, write ? .write : .read)
         locking.databaseLocks[id] = write
     }
 
@@ -216,13 +265,13 @@ extension Transaction {
     }
 
     func transferLocks(to parent: Transaction) {
-        for (id, write) in locking.databaseLocks {
+        for (id, write) in locking.databaseLocks.entries {
             parent.locking.databaseLocks[id] = write || (parent.locking.databaseLocks[id] ?? false)
         }
-        for (id, write) in locking.intentions {
+        for (id, write) in locking.intentions.entries {
             parent.locking.intentions[id] = write || (parent.locking.intentions[id] ?? false)
         }
-        for (id, n) in locking.keyLocks { parent.locking.keyLocks[id, default: 0] += n }
+        for (id, n) in locking.keyLocks.entries { parent.locking.keyLocks[id, default: 0] += n }
         guard let table = lockTable else { return }
         table.transfer(from: id, to: parent.id)
         try? table.freeLocker(id)

@@ -24,6 +24,11 @@
 // Locking rule: a Transaction is used by one thread at a time (libdb's rule
 // for DB_TXN handles). The shared transaction table (TransactionTable, in the
 // region) has its own mutex.
+//
+// Exclusivity: stored properties marked @exclusivity(unchecked) are read on
+// every call. None is passed inout, or mutated in place while a closure or
+// callee could reach it again, so Swift's dynamic exclusivity check on them
+// could never fire; it would only cost a runtime call per access.
 import CBerkeleyDB
 import Glibc
 
@@ -33,50 +38,50 @@ public final class Transaction {
     public let environment: Environment
     public let id: UInt32
     public let parent: Transaction?
-    public internal(set) var state: State = .active
+    @exclusivity(unchecked) public internal(set) var state: State = .active
     public var name: String? {
         didSet { environment.transactionTableStorage?.setName(slot: slot, name ?? "") }
     }
     /// DB_TXN_NOWAIT (or the environment's default): conflicts return
     /// DB_LOCK_NOTGRANTED at once.
-    public var noWait: Bool
+    @exclusivity(unchecked) public var noWait: Bool
     public let readCommitted: Bool
     public let readUncommitted: Bool
     /// Durability chosen at begin (DB_TXN_SYNC / WRITE_NOSYNC / NOSYNC), or
     /// nil for the environment's default.
     let beginMode: LogWriteMode?
-    public internal(set) var priority: UInt32 = 100
+    @exclusivity(unchecked) public internal(set) var priority: UInt32 = 100
     /// DB_TXN->set_timeout values (microseconds; nil: the environment's).
-    var lockTimeout: UInt32?
-    var txnTimeout: UInt32?
+    @exclusivity(unchecked) var lockTimeout: UInt32?
+    @exclusivity(unchecked) var txnTimeout: UInt32?
     /// Active children (at most one may be working; libdb allows several to
     /// exist).
-    var children: [ObjectIdentifier: Transaction] = [:]
-    var writeSets: [TreeIdentity: WriteSet] = [:]
+    @exclusivity(unchecked) var children: [ObjectIdentifier: Transaction] = [:]
+    @exclusivity(unchecked) var writeSets = TreeMap<WriteSet>()
     /// The top-level transaction's: see `writeSpill`.
-    var writeSpillStorage: WriteSpill?
+    @exclusivity(unchecked) var writeSpillStorage: WriteSpill?
     /// Open cursors (commit and abort with open cursors fail, as libdb's).
-    public var cursorCount = 0
+    @exclusivity(unchecked) public var cursorCount = 0
     /// Where this transaction's row is in the region's table.
     let slot: Int
     /// The next token for a new write item (see WriteSet); shared along the
     /// family through the top-level transaction.
-    private var nextTokenStorage: UInt64 = 1 << 40
+    @exclusivity(unchecked) private var nextTokenStorage: UInt64 = 1 << 40
     /// File operations that take effect at the top-level commit (dbremove,
     /// dbrename in a transaction), in order; a child's pass to its parent.
-    var onCommit: [() throws -> Void] = []
+    @exclusivity(unchecked) var onCommit: [() throws -> Void] = []
     /// Undo actions for effects that happened at once (a file DB->open
     /// created in this transaction is removed if it aborts).
-    var onAbort: [() -> Void] = []
+    @exclusivity(unchecked) var onAbort: [() -> Void] = []
     /// Key locks held, by database (escalation counts these).
-    var locking = TransactionLocks()
+    @exclusivity(unchecked) var locking = TransactionLocks()
     /// The last application record (log_printf, log_put_record) this
     /// transaction wrote: the next one's prev_lsn, as libdb chains them.
-    var lastApplicationLSN: LSN?
+    @exclusivity(unchecked) var lastApplicationLSN: LSN?
     /// Application-type records (rectype >= DB_user_BEGIN) written in this
     /// transaction and its committed children, in log order: an abort hands
     /// them back, newest first, to the application's dispatch function.
-    var applicationUndo: [(lsn: LSN, record: [UInt8])] = []
+    @exclusivity(unchecked) var applicationUndo: [(lsn: LSN, record: [UInt8])] = []
 
     init(environment: Environment, id: UInt32, parent: Transaction?, slot: Int, flags: UInt32) {
         self.environment = environment
@@ -215,11 +220,11 @@ public final class Transaction {
 struct TransactionLocks {
     /// Databases this transaction holds a whole-database lock on, and in
     /// which mode (true: write).
-    var databaseLocks: [TreeIdentity: Bool] = [:]
+    var databaseLocks = TreeMap<Bool>()
     /// Key locks taken per database.
-    var keyLocks: [TreeIdentity: Int] = [:]
+    var keyLocks = TreeMap<Int>()
     /// Intention locks taken per database (true: write intention).
-    var intentions: [TreeIdentity: Bool] = [:]
+    var intentions = TreeMap<Bool>()
     /// A lock request returned DB_LOCK_DEADLOCK: only abort is allowed.
     var deadlocked = false
 }

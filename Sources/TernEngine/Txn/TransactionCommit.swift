@@ -97,7 +97,7 @@ extension Transaction {
         // transaction's cursors: Tern's fail once it has ended).
         for child in children.values { try child.commitChecked(flags: 0) }
         if let parent {
-            for (id, ws) in writeSets {
+            for (id, ws) in writeSets.entries {
                 let mine = parent.writeSets[id] ?? WriteSet(opened: ws.opened, spill: ws.spill)
                 parent.writeSets[id] = mine
                 mine.absorb(ws)

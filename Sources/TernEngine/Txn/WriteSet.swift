@@ -27,6 +27,11 @@
 //
 // Locking rule: a WriteSet belongs to one transaction, which one thread uses
 // at a time (libdb's rule for DB_TXN handles); no lock guards it.
+//
+// Exclusivity: stored properties marked @exclusivity(unchecked) are read on
+// every call. None is passed inout, or mutated in place while a closure or
+// callee could reach it again, so Swift's dynamic exclusivity check on them
+// could never fire; it would only cost a runtime call per access.
 import CTernAtomics
 import Glibc
 
@@ -95,9 +100,9 @@ final class WriteSpill {
     private var fd: Int32 = -1
     private var end: Int64 = 0
     /// Bytes of keys and in-memory entries held by the family's write sets.
-    var memoryBytes = 0
+    @exclusivity(unchecked) var memoryBytes = 0
     /// The keys' part of `memoryBytes` (keys never spill).
-    var keyBytes = 0
+    @exclusivity(unchecked) var keyBytes = 0
     /// Entries written to the file (tests, statistics).
     private(set) var spilledEntries = 0
     private(set) var fileBytes: Int64 = 0
@@ -263,11 +268,11 @@ final class WriteSet {
     /// The family's budget and spill file.
     let spill: WriteSpill
     var tree: Btree { opened.tree }
-    private(set) var keys: [[UInt8]] = []
-    private var entries: [StoredEntry] = []
+    @exclusivity(unchecked) private(set) var keys: [[UInt8]] = []
+    @exclusivity(unchecked) private var entries: [StoredEntry] = []
     /// What this set adds to `spill.memoryBytes`.
-    private var memoryBytes = 0
-    private var keyBytes = 0
+    @exclusivity(unchecked) private var memoryBytes = 0
+    @exclusivity(unchecked) private var keyBytes = 0
 
     init(opened: OpenedDatabase, spill: WriteSpill) {
         self.opened = opened

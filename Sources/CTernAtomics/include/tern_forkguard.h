@@ -14,4 +14,8 @@ int tern_fork_guard_add(int fd);
 /* Unregisters `fd` (no effect if it is not registered). */
 void tern_fork_guard_remove(int fd);
 
+/* getpid(), cached for the process; a fork's child reads it afresh (a
+ * pthread_atfork child handler resets the cache). */
+int tern_current_pid(void);
+
 #endif

@@ -4,6 +4,7 @@
 // the intrusive lists that link them. Every function here runs with the
 // table mutex held (LockLayout.swift's locking rule).
 import CBerkeleyDB
+import CTernAtomics
 import Glibc
 
 extension LockTable {
@@ -32,7 +33,7 @@ extension LockTable {
         for field in stride(from: 0, to: KR.size, by: 4) { st(k, field, 0) }
         st(k, KR.id, id)
         st(k, KR.priority, LockConstant.defaultPriority)
-        st(k, KR.pid, UInt32(bitPattern: getpid()))
+        st(k, KR.pid, UInt32(bitPattern: tern_current_pid()))
         st64(k, KR.thread, UInt64(pthread_self()))
         let bucket = lockerBucket(id)
         let head = base.u32(bucket)

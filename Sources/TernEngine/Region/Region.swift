@@ -186,7 +186,7 @@ public final class Region: @unchecked Sendable {
     static func createFile(path: String, home: String, size: Int, mode: mode_t,
                            initFlags: UInt32 = 0) throws(DBError) -> Region? {
         let size = max((size + 4095) & ~4095, headerSize + 8192)
-        let tmp = path + ".tmp.\(getpid()).\(UInt32.random(in: 0...UInt32.max))"
+        let tmp = path + ".tmp.\(tern_current_pid()).\(UInt32.random(in: 0...UInt32.max))"
         let fd = Glibc.open(tmp, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, mode)
         guard fd >= 0 else {
             throw DBError(errno, "tern region \(path): cannot create: \(String(cString: strerror(errno)))")
@@ -329,7 +329,7 @@ public final class Region: @unchecked Sendable {
         let key = "\(st.st_dev):\(st.st_ino)"
         return try Region.logHolds.withLock { (table: inout [String: LogHoldEntry]) throws(DBError) -> LogHold in
             if let held = table[key] {
-                if held.pid == getpid() {
+                if held.pid == tern_current_pid() {
                     table[key]!.count += 1
                     return LogHold(firstInProcess: false, alone: false)
                 }
@@ -353,7 +353,7 @@ public final class Region: @unchecked Sendable {
                 }
                 alone = Region.ofdLock(lockFd, F_WRLCK, wait: false) == 0
             }
-            table[key] = LogHoldEntry(fd: lockFd, count: 1, pid: getpid(), exclusive: alone, guarded: guarded)
+            table[key] = LogHoldEntry(fd: lockFd, count: 1, pid: tern_current_pid(), exclusive: alone, guarded: guarded)
             return LogHold(firstInProcess: true, alone: alone)
         }
     }
@@ -363,7 +363,7 @@ public final class Region: @unchecked Sendable {
         guard path != nil, fd >= 0 else { return }
         guard let key = holdKey() else { return }
         Region.logHolds.withLock { (table: inout [String: LogHoldEntry]) in
-            guard let held = table[key], held.pid == getpid(), held.exclusive else { return }
+            guard let held = table[key], held.pid == tern_current_pid(), held.exclusive else { return }
             _ = Region.ofdLock(held.fd, F_RDLCK, wait: true)
             table[key]!.exclusive = false
         }
@@ -374,7 +374,7 @@ public final class Region: @unchecked Sendable {
     public var logHolds: Int {
         guard path != nil, fd >= 0, let key = holdKey() else { return 0 }
         return Region.logHolds.withLock { (table: inout [String: LogHoldEntry]) -> Int in
-            guard let held = table[key], held.pid == getpid() else { return 0 }
+            guard let held = table[key], held.pid == tern_current_pid() else { return 0 }
             return held.count
         }
     }
@@ -383,7 +383,7 @@ public final class Region: @unchecked Sendable {
     public func releaseLogHold() {
         guard path != nil, fd >= 0, let key = holdKey() else { return }
         Region.logHolds.withLock { (table: inout [String: LogHoldEntry]) in
-            guard let held = table[key], held.pid == getpid() else { return }
+            guard let held = table[key], held.pid == tern_current_pid() else { return }
             if held.count > 1 {
                 table[key]!.count -= 1
             } else {

@@ -19,6 +19,7 @@
 // A row is written by the process whose transaction it describes; a crashed
 // process's rows stay until recovery re-creates the region.
 import CBerkeleyDB
+import CTernAtomics
 import Glibc
 
 public final class TransactionTable: @unchecked Sendable {
@@ -72,7 +73,7 @@ public final class TransactionTable: @unchecked Sendable {
             let r = row(slot)
             r.setU32(0, id)
             r.setU32(4, parent)
-            r.setU32(8, UInt32(bitPattern: getpid()))
+            r.setU32(8, UInt32(bitPattern: tern_current_pid()))
             r.setU32(12, 1)
             r.setU32(16, beginLSN.file)
             r.setU32(20, beginLSN.offset)

@@ -10,8 +10,8 @@
 // tree alone.
 //
 // Invariants:
-// - `keys` is sorted by the tree's key comparison, without equal keys;
-//   `entries[i]` belongs to `keys[i]`.
+// - `order` lists the entries in the tree's key order, without equal keys;
+//   `slots[order[i]]` holds the i-th key and its entry.
 // - An entry's items are in duplicate order (sorted by the duplicate
 //   comparison for DB_DUPSORT; positional for DB_DUP; one item otherwise).
 //   A deleted item stays as a tombstone so cursors on it keep their place
@@ -268,8 +268,15 @@ final class WriteSet {
     /// The family's budget and spill file.
     let spill: WriteSpill
     var tree: Btree { opened.tree }
-    @exclusivity(unchecked) private(set) var keys: [[UInt8]] = []
-    @exclusivity(unchecked) private var entries: [StoredEntry] = []
+    /// Entries in the order they were first written (never removed; a
+    /// later write of a key replaces its entry in place), and `order`, their
+    /// positions in key order. A new key inserts 4 bytes into `order`
+    /// instead of moving a key and an entry in two sorted arrays: random
+    /// keys in a transaction of 1,000 puts moved ~24 KB per put before.
+    @exclusivity(unchecked) private var slots: [(key: [UInt8], entry: StoredEntry)] = []
+    @exclusivity(unchecked) private var order: [Int32] = []
+    /// The last search's key (exact bytes) and answer; nil after a change.
+    @exclusivity(unchecked) private var lastSearch: (key: [UInt8], result: (index: Int, found: Bool))?
     /// What this set adds to `spill.memoryBytes`.
     @exclusivity(unchecked) private var memoryBytes = 0
     @exclusivity(unchecked) private var keyBytes = 0
@@ -284,35 +291,56 @@ final class WriteSet {
         spill.keyBytes -= keyBytes
     }
 
-    var isEmpty: Bool { keys.isEmpty }
-    var count: Int { keys.count }
+    var isEmpty: Bool { order.isEmpty }
+    var count: Int { order.count }
+
+    /// The key at position `i` in key order.
+    @inline(__always) func key(at i: Int) -> [UInt8] { slots[Int(order[i])].key }
+    @inline(__always) private func entry(at i: Int) -> StoredEntry { slots[Int(order[i])].entry }
 
     @inline(__always) func compare(_ a: [UInt8], _ b: [UInt8]) -> Int32 {
         a.withUnsafeBytes { pa in b.withUnsafeBytes { pb in tree.cmpKeys(pa, pb) } }
     }
 
-    /// The index of `key`, or where it would be inserted.
+    /// The index of `key`, or where it would be inserted. A put searches
+    /// its key several times in a row (the gap lock's hasEntry, the merged
+    /// put, set): the last answer is kept until the set changes.
     func search(_ key: [UInt8]) -> (index: Int, found: Bool) {
-        // Appending in key order is the common case of bulk loads.
-        if let last = keys.last {
-            let c = compare(key, last)
-            if c > 0 { return (keys.count, false) }
-            if c == 0 { return (keys.count - 1, true) }
-        } else {
-            return (0, false)
+        if let memo = lastSearch, memo.key == key { return memo.result }
+        let result = searchOrder(key)
+        lastSearch = (key, result)
+        return result
+    }
+
+    private func searchOrder(_ key: [UInt8]) -> (index: Int, found: Bool) {
+        let n = order.count
+        if n == 0 { return (0, false) }
+        let t = tree
+        return key.withUnsafeBytes { kb in
+            slots.withUnsafeBufferPointer { sp in
+                order.withUnsafeBufferPointer { op in
+                    @inline(__always) func cmp(_ i: Int) -> Int32 {
+                        sp[Int(op[i])].key.withUnsafeBytes { t.cmpKeys(kb, $0) }
+                    }
+                    // Appending in key order is the common case of bulk loads.
+                    let c = cmp(n - 1)
+                    if c > 0 { return (n, false) }
+                    if c == 0 { return (n - 1, true) }
+                    var lo = 0, hi = n
+                    while lo < hi {
+                        let mid = (lo + hi) / 2
+                        let c = cmp(mid)
+                        if c == 0 { return (mid, true) }
+                        if c < 0 { hi = mid } else { lo = mid + 1 }
+                    }
+                    return (lo, false)
+                }
+            }
         }
-        var lo = 0, hi = keys.count
-        while lo < hi {
-            let mid = (lo + hi) / 2
-            let c = compare(key, keys[mid])
-            if c == 0 { return (mid, true) }
-            if c < 0 { hi = mid } else { lo = mid + 1 }
-        }
-        return (lo, false)
     }
 
     private func load(_ i: Int) throws(DBError) -> WriteEntry {
-        switch entries[i] {
+        switch entry(at: i) {
         case .memory(let e, _): return e
         case .spilled(let offset, let count, _):
             return try WriteEntry.spillDecoded(spill.read(at: offset, count: count))
@@ -331,7 +359,7 @@ final class WriteSet {
     func liveCount(_ key: [UInt8]) -> Int? {
         let (i, found) = search(key)
         guard found else { return nil }
-        switch entries[i] {
+        switch entry(at: i) {
         case .memory(let e, _): return e.liveCount
         case .spilled(_, _, let live): return live
         }
@@ -340,7 +368,7 @@ final class WriteSet {
     /// The stored spelling of `key` (a custom comparator may match others).
     func storedKey(_ key: [UInt8]) -> [UInt8]? {
         let (i, found) = search(key)
-        return found ? keys[i] : nil
+        return found ? self.key(at: i) : nil
     }
 
     /// The entry as it will be stored: in memory while the family is within
@@ -364,7 +392,7 @@ final class WriteSet {
 
     func set(_ key: [UInt8], _ entry: WriteEntry) throws(DBError) {
         let (i, found) = search(key)
-        if found { account(entries[i], -1) }
+        if found { account(self.entry(at: i), -1) }
         let stored = try store(entry)
         account(stored, 1)
         place(key, stored, at: i, found: found)
@@ -372,10 +400,11 @@ final class WriteSet {
 
     private func place(_ key: [UInt8], _ stored: StoredEntry, at i: Int, found: Bool) {
         if found {
-            entries[i] = stored
+            slots[Int(order[i])].entry = stored
         } else {
-            keys.insert(key, at: i)
-            entries.insert(stored, at: i)
+            lastSearch = nil
+            order.insert(Int32(slots.count), at: i)
+            slots.append((key, stored))
             let k = 32 + key.count
             memoryBytes += k
             keyBytes += k
@@ -389,33 +418,33 @@ final class WriteSet {
     /// family's file).
     func absorb(_ child: WriteSet) {
         precondition(child.spill === spill, "WriteSet.absorb across families")
-        for j in child.keys.indices {
-            let key = child.keys[j]
+        for j in 0..<child.count {
+            let key = child.key(at: j), stored = child.entry(at: j)
             let (i, found) = search(key)
-            if found { account(entries[i], -1) }
-            account(child.entries[j], 1)
-            place(key, child.entries[j], at: i, found: found)
+            if found { account(entry(at: i), -1) }
+            account(stored, 1)
+            place(key, stored, at: i, found: found)
         }
     }
 
     /// The first key after `key` (nil: from the start) / before it (nil:
     /// from the end).
     func key(after key: [UInt8]?) -> [UInt8]? {
-        guard let key else { return keys.first }
+        guard let key else { return order.isEmpty ? nil : self.key(at: 0) }
         let (i, found) = search(key)
         let j = found ? i + 1 : i
-        return j < keys.count ? keys[j] : nil
+        return j < order.count ? self.key(at: j) : nil
     }
 
     func key(before key: [UInt8]?) -> [UInt8]? {
-        guard let key else { return keys.last }
+        guard let key else { return order.isEmpty ? nil : self.key(at: order.count - 1) }
         let (i, _) = search(key)
-        return i > 0 ? keys[i - 1] : nil
+        return i > 0 ? self.key(at: i - 1) : nil
     }
 
     /// Every entry in key order (commit), spilled ones read back one at a
     /// time.
     func forEach(_ body: ([UInt8], WriteEntry) throws(DBError) -> Void) throws(DBError) {
-        for i in keys.indices { try body(keys[i], try load(i)) }
+        for i in order.indices { try body(key(at: i), try load(i)) }
     }
 }

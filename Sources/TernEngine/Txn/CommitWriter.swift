@@ -86,7 +86,8 @@ struct CommitWriter {
         if !ops.isEmpty && bytes + size > chunkLimit { try flushChunk() }
         ops += entryOps
         capture += entryCapture
-        trees += Array(repeating: ws.tree, count: entryOps.count)
+        let tree = ws.tree
+        for _ in entryOps.indices { trees.append(tree) }
         bytes += size
     }
 

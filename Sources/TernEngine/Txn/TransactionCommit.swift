@@ -240,16 +240,17 @@ extension Transaction {
         let tree = ws.tree
         let file = ws.opened.logFileID
         // Every operation gets its capture flag, whichever way this returns.
-        defer { capture += Array(repeating: false, count: ops.count - capture.count) }
+        defer { while capture.count < ops.count { capture.append(false) } }
         do {
+            if !tree.hasDups, entry.base == nil, let first = entry.firstLive {
+                // The common case: a put whose before-image the apply reads.
+                while capture.count < ops.count { capture.append(false) }
+                ops.append(.init(kind: .put, fileID: file, key: key, data: first, before: nil))
+                capture.append(true)
+                return
+            }
             let live = entry.live
             if !tree.hasDups {
-                if !live.isEmpty && entry.base == nil {
-                    capture += Array(repeating: false, count: ops.count - capture.count)
-                    ops.append(.init(kind: .put, fileID: file, key: key, data: live[0], before: nil))
-                    capture.append(true)
-                    return
-                }
                 let old: [UInt8]?
                 if let base = entry.base {
                     old = base.first

@@ -55,6 +55,8 @@ public struct WriteEntry: Sendable {
     }
     public var liveCount: Int { items.reduce(0) { $0 + ($1.deleted ? 0 : 1) } }
     public var live: [[UInt8]] { items.compactMap { $0.deleted ? nil : $0.data } }
+    /// The first live item's data, without building `live`.
+    public var firstLive: [UInt8]? { items.first { !$0.deleted }?.data }
     public func index(of token: UInt64) -> Int? { items.firstIndex { $0.token == token } }
 }
 

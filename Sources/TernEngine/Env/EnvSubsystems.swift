@@ -126,7 +126,8 @@ extension Environment {
                     rescan = gate.logMode != mode || gate.logHolders == 0
                     gate.logMode = mode
                 }
-                newLog = try Log.open(logConfig, region: newRegion, rescan: rescan)
+                newLog = try Log.open(logConfig, region: newRegion, rescan: rescan,
+                                      sync: logSyncForTesting ?? Log.defaultSync)
                 try fileRegistry.attach(newRegion)
             }
         } catch {

@@ -83,6 +83,8 @@ public final class Environment {
     /// never change them after (the configuration rule above).
     @exclusivity(unchecked) var writeSetBudget = 64 << 20
     var commitChunkBytes: Int?
+    /// Tests: the log's sync function (set before open; see LogGroupCommitTests).
+    var logSyncForTesting: Log.SyncFunction?
     /// DB_HOTBACKUP_IN_PROGRESS is a counter in libdb's transaction region.
     var hotBackupCount = 0
     /// A DB_CONFIG replication line (rep_set_*, repmgr_*): `format` is the

@@ -60,7 +60,12 @@ extension Environment {
     /// lock dropped (as the kernel drops it), the log holder still recorded,
     /// no checkpoint. The handle and its databases are unusable afterwards.
     func abandonForTesting() {
-        for database in openDatabases.values { database.opened = nil; database.markClosed() }
+        for database in openDatabases.values {
+            // Cursors outliving this must not unpin into the closed region.
+            database.opened?.tree.releaseHeldPages()
+            database.opened = nil
+            database.markClosed()
+        }
         openDatabases = [:]
         fileRegistry.detach()
         region?.releaseLogHold()

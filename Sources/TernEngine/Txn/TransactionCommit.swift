@@ -198,6 +198,19 @@ extension Transaction {
             if !latches.contains(where: { $0.0 == at }) { latches.append((at, ws.opened.latch)) }
         }
         latches.sort { $0.0 < $1.0 }
+        guard let lsn = try appliedAndLogged(sets, latches) else { return }
+        // The latches are released before the commit waits for the disk:
+        // the writes stay invisible to other transactions until the key
+        // locks go (after this returns), and committers whose records
+        // arrive while one syncs share the next sync (group commit). Held
+        // through the sync, the latches made every committer of the tree
+        // wait for the previous one's fdatasync.
+        try environment.log?.commit(lsn, mode: commitMode(flags))
+    }
+
+    /// Applies and logs the write sets under their files' exclusive
+    /// latches; the commit's LSN (nil: nothing logged).
+    private func appliedAndLogged(_ sets: [WriteSet], _ latches: [(UInt, SharedLatch)]) throws(DBError) -> LSN? {
         for (_, l) in latches { l.lockExclusive() }
         defer { for (_, l) in latches.reversed() { l.unlock() } }
         let env = environment
@@ -214,21 +227,20 @@ extension Transaction {
                     for op in ops { try Database.apply(op, to: ws.tree) }
                 }
             }
-            return
+            return nil
         }
         // Applied, then logged, in one commit section under the exclusive
         // latches (CommitWriter: one CommitRecord, or a chunk chain for a
         // write set bigger than a chunk).
         let chunk = env.commitChunkLimit(log)
         let id = self.id
-        let lsn = try env.commitSection { () throws(DBError) -> LSN? in
+        return try env.commitSection { () throws(DBError) -> LSN? in
             var writer = CommitWriter(environment: env, log: log, transactionID: id, chunkLimit: chunk)
             for ws in sets {
                 try ws.forEach { (key, entry) throws(DBError) in try writer.add(key, entry, of: ws) }
             }
             return try writer.finish()
         }
-        if let lsn { try log.commit(lsn, mode: commitMode(flags)) }
     }
 
     /// One write-set entry's net operations, with before-images read from the tree

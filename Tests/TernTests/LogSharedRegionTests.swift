@@ -177,6 +177,33 @@ import Testing
         #expect(logErrorOf { try a.flush(sync: true) }?.code == DB_RUNRECOVERY)
     }
 
+    @Test func aSyncLeaderThatDiedPanicsItsWaiters() throws {
+        let dir = LogTestDir(); defer { dir.cleanup() }
+        let (ra, rb) = try twoMappings(dir.path)
+        defer { ra.close(); rb.close() }
+        let config = Log.Configuration(directory: dir.path, bufferSize: 4096)
+        let a = try Log.open(config, region: ra)
+        let b = try Log.open(config, region: rb)
+        let lsn = try b.append(type: 1, payload: logPayload(1, size: 10))
+        // A leader of a's process "dies" in its sync: the flag is set and
+        // the flush mutex is held by a thread that is gone.
+        a.lock.lock()
+        a.s.syncInProgress = true
+        var thread = pthread_t()
+        let rc = pthread_create(&thread, nil, { arg in
+            pthread_mutex_lock(arg!.assumingMemoryBound(to: pthread_mutex_t.self))
+            return nil
+        }, UnsafeMutableRawPointer(a.lock.flushMutex.raw))
+        #expect(rc == 0)
+        pthread_join(thread, nil)
+        a.lock.unlock()
+        // b's committer waits for that sync, finds its leader dead, and
+        // panics instead of waiting for ever.
+        #expect(logErrorOf { try b.flush(upTo: lsn, sync: true) }?.code == DB_RUNRECOVERY)
+        #expect(rb.isPanicked && ra.isPanicked)
+        #expect(!b.isDurable(lsn))
+    }
+
     /// A checkpoint taken through one environment handle carries the files
     /// another handle registered (in another process the same: the table is
     /// in the region; compat-tests/multiprocess/mp_log.c kills both and

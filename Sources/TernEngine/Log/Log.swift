@@ -584,20 +584,28 @@ public final class Log: @unchecked Sendable {
     /// Makes the records up to and including `lsn` (all records when nil)
     /// written (`sync: false`) or durable (`sync: true`).
     ///
-    /// Group commit, across threads and processes: a thread that needs a
-    /// sync queues on the flush mutex. The one holding it is the leader: it
-    /// writes out the whole buffer (every record appended so far, by any
-    /// process), releases the log mutex and fdatasyncs its own descriptor of
-    /// the file, then advances `synced` to what it wrote. Each waiter, once
-    /// it holds the flush mutex, returns without syncing if its record lies
-    /// before `synced`; otherwise it leads the next sync, which covers every
-    /// record appended while the previous one ran. So N overlapping commits
-    /// cost about two syncs, not N, whichever processes they come from.
+    /// Group commit, across threads and processes (libdb's __log_flush_int):
+    /// at most one sync runs at a time (`syncInProgress`, its leader holding
+    /// the flush mutex). A thread that needs a sync while none runs leads
+    /// one: it writes out the whole buffer (every record appended so far, by
+    /// any process), releases the log mutex and fdatasyncs its own
+    /// descriptor of the file, then advances `synced` to what it wrote and
+    /// wakes every waiter at once (the sync epoch, a futex word). A thread
+    /// that needs a sync while one runs waits for that sync to end: if it
+    /// covered its record it returns; otherwise the first of the waiters to
+    /// take the log mutex leads the next sync, which covers every record
+    /// appended meanwhile. So N overlapping commits cost about two syncs,
+    /// not N, and the waiters the last sync covered go back to work together
+    /// rather than one after another through a mutex.
     ///
-    /// A leader that dies while syncing leaves the flush mutex owner-dead:
-    /// the next waiter panics the environment (DB_RUNRECOVERY), as libdb.
-    /// A truncate or reset while a sync ran (the generation changed) keeps
-    /// that sync from advancing `synced`.
+    /// Invariant (under the log mutex): `syncInProgress` exactly when a
+    /// leader holds the flush mutex, which it takes with a try-lock before
+    /// setting the flag and releases after clearing it. A leader that dies
+    /// while syncing leaves the flush mutex owner-dead: a waiter checks it
+    /// each `leaderCheckInterval` and the next leader finds it, and either
+    /// panics the environment (DB_RUNRECOVERY), as libdb. A truncate or reset
+    /// while a sync ran (the generation changed) keeps that sync from
+    /// advancing `synced`.
     ///
     /// An LSN past the end of the log is libdb's BDB2516 (DB_RUNRECOVERY).
     /// In-memory logs have nothing to flush.
@@ -623,40 +631,53 @@ public final class Log: @unchecked Sendable {
             if configuration.dsync { s.synced = s.written }
             return
         }
+        while s.syncInProgress {
+            // Wait for the running sync to end (every waiter wakes when it
+            // does); a leader found dead throws.
+            if target < s.synced { break }
+            let epoch = lock.syncEpoch
+            s.syncWaiters += 1
+            lock.unlock()
+            locked = false
+            let woken = lock.waitForSyncEnd(after: epoch, timeoutNanoseconds: Self.leaderCheckInterval)
+            lock.lock()
+            locked = true
+            s.syncWaiters -= 1
+            if lock.ownerDied { throw Self.deadLeader }
+            if !woken && s.syncInProgress && lock.epochUnchanged(epoch) { try lock.checkSyncLeader() }
+        }
         if target < s.synced {
             s.stats.coveredFlushes += 1
             return
         }
-        // Queue for the flush mutex (never taken with the log mutex held).
-        lock.unlock()
-        locked = false
-        lock.lockFlush()
-        defer { lock.unlockFlush() }
-        try lock.lockChecked()
-        locked = true
-        if target < s.synced {
-            s.stats.coveredFlushes += 1
-            return
-        }
-        try writeOutLocked()
-        try ensureFDLocked()
-        let upTo = s.written
-        let generation = s.generation
-        let syncFD = fd
+        // Lead a sync.
+        try lock.takeFlushAsLeader()
         s.syncInProgress = true
-        localSyncs += 1
-        lock.unlock()
-        locked = false
-        let rc = syncFunction(syncFD)
-        let err = errno
-        lock.lock()
-        locked = true
-        localSyncs -= 1
-        if localSyncs == 0 && !retired.isEmpty {
-            for r in retired { Glibc.close(r) }
-            retired.removeAll()
+        var rc: Int32 = 0, err: Int32 = 0
+        var upTo = s.synced
+        let generation = s.generation
+        do throws(DBError) {
+            try writeOutLocked()
+            try ensureFDLocked()
+            upTo = s.written
+            let syncFD = fd
+            localSyncs += 1
+            lock.unlock()
+            locked = false
+            rc = syncFunction(syncFD)
+            err = errno
+            lock.lock()
+            locked = true
+            localSyncs -= 1
+            if localSyncs == 0 && !retired.isEmpty {
+                for r in retired { Glibc.close(r) }
+                retired.removeAll()
+            }
+        } catch {
+            endSyncLocked()
+            throw error
         }
-        s.syncInProgress = false
+        endSyncLocked()
         if rc != 0 {
             errno = err
             throw LogIO.error("log sync")
@@ -664,6 +685,23 @@ public final class Log: @unchecked Sendable {
         s.stats.syncs += 1
         // upTo == next at write-out time > target.
         if generation == s.generation && s.synced < upTo { s.synced = upTo }
+    }
+
+    /// How long a thread waiting for another's sync sleeps before it checks
+    /// that the leader's process is still alive (the flush mutex is not
+    /// owner-dead). A check, not the synchronisation: the leader wakes its
+    /// waiters when the sync ends.
+    static let leaderCheckInterval: Int64 = 200_000_000
+    static let deadLeader = DBError(DB_RUNRECOVERY, "BDB0060 PANIC: a process died holding the log mutex; run recovery")
+
+    /// Ends the running sync (log mutex held): clears the flag, releases the
+    /// flush mutex, moves the epoch on and wakes the waiters. `synced` is
+    /// advanced by the caller, still under the log mutex, before any woken
+    /// waiter can look.
+    private func endSyncLocked() {
+        s.syncInProgress = false
+        lock.unlockFlush()
+        lock.advanceSyncEpoch(wake: s.syncWaiters > 0)
     }
 
     /// The commit path's flush for one durability mode.

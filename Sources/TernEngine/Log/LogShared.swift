@@ -19,11 +19,15 @@
 // - the log mutex (robust, process-shared) guards LogShared and the buffer:
 //   every read or write of them holds it. Writes of the buffer to the file
 //   happen under it, so the file image stays a prefix of the log.
-// - the flush mutex (robust, process-shared) is held by a group-commit
-//   leader across its fdatasync (with the log mutex released), so at most
-//   one sync runs at a time in the whole environment and waiters of every
-//   process queue on it (libdb's mtx_flush). Order: flush mutex before log
-//   mutex, never the other way round.
+// - the flush mutex (robust, process-shared) is held by the group-commit
+//   leader for as long as `syncInProgress` is set, across its fdatasync
+//   (with the log mutex released), so a leader's death is seen (owner-dead)
+//   by whoever looks next. It is only ever try-locked, with the log mutex
+//   held (a leader taking it, a waiter checking on the leader), and
+//   released by the leader with the log mutex held; nobody blocks on it.
+// - the sync epoch (a futex word in the area header) moves on when a sync
+//   ends; threads waiting for a sync sleep on it and the leader wakes them
+//   all. Written with the log mutex held, read without it by sleepers.
 // - a robust mutex found with a dead owner (EOWNERDEAD: a process died
 //   inside it) means the log may be half updated: the area's `dead` flag and
 //   the region's panic flag are set, and every later append, flush, truncate
@@ -79,8 +83,11 @@ struct LogShared {
     var written: LSN
     var synced: LSN
     /// A group-commit leader (holding the flush mutex) is syncing with the
-    /// log mutex released. Informational: waiting is on the flush mutex.
+    /// log mutex released; others needing a sync wait for it to end.
     var syncInProgress = false
+    /// Threads sleeping on the sync epoch (the leader skips the wake-up
+    /// system call when there are none).
+    var syncWaiters: UInt32 = 0
     /// Bumped by truncate/reset: cursors drop cached file data.
     var generation: UInt64 = 0
     var stats = LogStatistics()
@@ -94,15 +101,17 @@ struct LogShared {
 ///        end is not known yet, 1: open)   140 u32 dead (atomic: a mutex
 ///        was found owner-dead)   144 u32 buffer size   148 u32 size of
 ///        LogShared (this build's layout; a mismatch is refused)
+///        152 u32 sync epoch (futex word: moves on when a sync ends)
 ///   192  LogShared
 ///   ...  the buffer, 64-aligned, `buffer size` bytes
 enum LogArea {
     static let name = "log"
     static let offMutex = 0, offFlushMutex = 64, offMagic = 128, offVersion = 132
     static let offState = 136, offDead = 140, offBufferSize = 144, offSharedSize = 148
+    static let offSyncEpoch = 152
     static let offShared = 192
     static let magic: UInt32 = 0x474F_4C54 // "TLOG"
-    static let version: UInt32 = 1
+    static let version: UInt32 = 2
     static var bufferOffset: Int { (offShared + MemoryLayout<LogShared>.stride + 63) & ~63 }
 
     static func size(bufferSize: UInt32) -> Int { bufferOffset + Int(bufferSize) }
@@ -137,6 +146,7 @@ final class LogLock: @unchecked Sendable {
     let mutex: SharedMutex
     let flushMutex: SharedMutex
     private let dead: UnsafeMutablePointer<UInt32>
+    private let epochWord: UnsafeMutablePointer<UInt32>
     /// Called once per owner death found (the region panics).
     private let onOwnerDeath: @Sendable () -> Void
 
@@ -144,6 +154,7 @@ final class LogLock: @unchecked Sendable {
         mutex = SharedMutex(at: area + LogArea.offMutex)
         flushMutex = SharedMutex(at: area + LogArea.offFlushMutex)
         dead = area.word32(LogArea.offDead)
+        epochWord = area.word32(LogArea.offSyncEpoch)
         self.onOwnerDeath = onOwnerDeath
     }
 
@@ -156,10 +167,53 @@ final class LogLock: @unchecked Sendable {
         if mutex.lock() == .previousOwnerDied { noteDeath() }
     }
     @inline(__always) func unlock() { mutex.unlock() }
-    func lockFlush() {
-        if flushMutex.lock() == .previousOwnerDied { noteDeath() }
+    /// Takes the flush mutex to lead a sync (log mutex held, no sync
+    /// running). Only a leader holds it, and it is released whenever
+    /// `syncInProgress` is cleared, so it is free unless a leader died.
+    func takeFlushAsLeader() throws(DBError) {
+        switch flushMutex.tryLock() {
+        case .acquired?: return
+        case .previousOwnerDied?:
+            flushMutex.unlock()
+            noteDeath()
+            throw Log.deadLeader
+        case nil:
+            throw DBError(DB_RUNRECOVERY, "BDB0060 PANIC: log flush mutex held with no sync running; run recovery")
+        }
     }
     func unlockFlush() { flushMutex.unlock() }
+
+    /// Whether the leader of the running sync is still alive (log mutex
+    /// held, `syncInProgress` set): its flush mutex is held, not
+    /// owner-dead. Throws DB_RUNRECOVERY (the region panics) if it died.
+    func checkSyncLeader() throws(DBError) {
+        guard flushMutex.tryLock() != nil else { return }
+        // Owner-dead, or free while a sync is marked running: its leader
+        // is gone either way.
+        flushMutex.unlock()
+        noteDeath()
+        throw Log.deadLeader
+    }
+
+    /// The sync epoch now (read with the log mutex held, before sleeping).
+    var syncEpoch: UInt32 { tern_atomic_load_u32(epochWord) }
+    func epochUnchanged(_ epoch: UInt32) -> Bool { tern_atomic_load_u32(epochWord) == epoch }
+
+    /// Sleeps (log mutex released) until the sync epoch moves past `epoch`
+    /// or the timeout passes; false on timeout.
+    func waitForSyncEnd(after epoch: UInt32, timeoutNanoseconds: Int64) -> Bool {
+        while tern_atomic_load_u32(epochWord) == epoch {
+            let rc = tern_futex_wait(epochWord, epoch, timeoutNanoseconds)
+            if rc == ETIMEDOUT { return tern_atomic_load_u32(epochWord) != epoch }
+        }
+        return true
+    }
+
+    /// Moves the epoch on (log mutex held) and wakes every sleeper.
+    func advanceSyncEpoch(wake: Bool) {
+        tern_atomic_store_u32(epochWord, tern_atomic_load_u32(epochWord) &+ 1)
+        if wake { _ = tern_futex_wake(epochWord, Int32.max) }
+    }
 
     /// A process died holding one of the log's mutexes.
     var ownerDied: Bool { tern_atomic_load_u32(dead) != 0 }

@@ -26,6 +26,15 @@ public struct ByteWriter {
     }
     public mutating func blob(_ b: [UInt8]) { b.withUnsafeBytes { blob($0) } }
     public mutating func string(_ s: String) { blob(Array(s.utf8)) }
+    /// `n` zero bytes (room for a header written later with `set`).
+    public mutating func zeros(_ n: Int) { bytes.append(contentsOf: repeatElement(0, count: n)) }
+    /// Overwrites bytes already written.
+    public mutating func set(u8 v: UInt8, at offset: Int) { bytes[offset] = v }
+    public mutating func set(u32 v: UInt32, at offset: Int) {
+        bytes.withUnsafeMutableBytes { $0.storeBytes(of: v.littleEndian, toByteOffset: offset, as: UInt32.self) }
+    }
+    /// Drops everything after the first `n` bytes (keeping the capacity).
+    public mutating func truncate(to n: Int) { bytes.removeSubrange(n...) }
 }
 
 public struct ByteReader {

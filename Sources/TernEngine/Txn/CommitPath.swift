@@ -120,8 +120,13 @@ extension Environment {
     /// not: the environment panics (only recovery, which discards the pages'
     /// unlogged state, can continue).
     func appendApplied(_ record: CommitRecord, to log: Log) throws(DBError) -> LSN {
+        try withBuffer(record.encoded()) { (raw) throws(DBError) -> LSN in try appendApplied(raw, to: log) }
+    }
+
+    /// `appendApplied` of a CommitRecord already encoded.
+    func appendApplied(_ encoded: UnsafeRawBufferPointer, to log: Log) throws(DBError) -> LSN {
         do {
-            return try appendCommit(record, to: log)
+            return try log.append(type: TernLogRecord.commit, payload: encoded)
         } catch {
             panic(because: error)
             throw DBError(DB_RUNRECOVERY, "BDB0061 PANIC: \(error.message ?? String(cString: db_strerror(error.code)))")

@@ -26,11 +26,19 @@
 // checkpoint waits for a big commit to finish (committers do not: the
 // gate prefers readers).
 //
+// Each entry's operations are applied as they are added, and encoded
+// straight into the record being built (no list of operations is kept):
+// a put's before-image is read in the same descent that applies it. The
+// operations of distinct keys are independent, so computing one entry's
+// operations after the previous entries were applied gives the same
+// operations as computing them all first (a chunk chain always did so).
+//
 // Failures: before anything was applied, an error is returned and the
 // transaction aborts as before. Once a page changed (the first apply) any
-// failure — an apply, a chunk append, the marker — panics the environment
-// as the single-record path always has: recovery, which ignores the torn
-// chain and discards the pages' unlogged state, is the way on.
+// failure — an apply, reading a later entry's before-image, a chunk append,
+// the marker — panics the environment as the single-record path always
+// has: recovery, which ignores the torn chain and discards the pages'
+// unlogged state, is the way on.
 //
 // Locking rule: a CommitWriter lives on the committing thread's stack, in
 // the commit section, under the exclusive latches of every file it writes.
@@ -42,12 +50,15 @@ struct CommitWriter {
     let transactionID: UInt32
     let chunkLimit: Int
 
-    /// Operations made and not yet applied/logged, their trees, and whether
-    /// their apply captures the before-image (TransactionCommit.operations).
-    private var ops: [CommitRecord.Operation] = []
-    private var trees: [Btree] = []
-    private var capture: [Bool] = []
+    /// The record (or chunk) being built: `headerRoom` bytes left for its
+    /// header, written when it is appended, then the encoded operations
+    /// (CommitRecord's format).
+    private var record: ByteWriter
+    private var recordOps: UInt32 = 0
+    /// The operations' bytes as the chunk limit counts them (a captured
+    /// before-image counted as big as the new value before it is known).
     private var bytes = 0
+    /// The general path's scratch (entries that are not a plain put).
     private var entryOps: [CommitRecord.Operation] = []
     private var entryCapture: [Bool] = []
     /// A page may have changed: every failure from now on panics.
@@ -56,19 +67,42 @@ struct CommitWriter {
     private var last = LSN.zero
     private var count: UInt32 = 0
 
-    init(environment: Environment, log: Log, transactionID: UInt32, chunkLimit: Int) {
+    /// A chunk's header: u8 version, u32 transaction id, u32 sequence,
+    /// u32 operation count. A single record's is the last 9 of these bytes.
+    private static let headerRoom = 13
+
+    init(environment: Environment, log: Log, transactionID: UInt32, chunkLimit: Int, expectedBytes: Int = 0) {
         self.environment = environment
         self.log = log
         self.transactionID = transactionID
         self.chunkLimit = max(chunkLimit, 1)
+        record = ByteWriter(capacity: Self.headerRoom + min(max(expectedBytes, 64), self.chunkLimit + 4096))
+        record.zeros(Self.headerRoom)
     }
 
     /// The chunks appended so far (tests, statistics).
     var chunks: UInt32 { count }
 
-    /// Adds one write-set entry's operations; logs a chunk first when they
-    /// would take the pending ones past the chunk size.
+    /// Applies one write-set entry's operations and adds them to the record;
+    /// appends a chunk first when they would take the record past the
+    /// chunk size.
     mutating func add(_ key: [UInt8], _ entry: WriteEntry, of ws: WriteSet) throws(DBError) {
+        let tree = ws.tree
+        if !tree.hasDups, entry.base == nil, let data = entry.firstLive {
+            // The common case: a put whose before-image the apply reads.
+            try makeRoom(24 + key.count + 2 * data.count)
+            touched = true
+            let before: [UInt8]?
+            do throws(DBError) {
+                before = try withBuffer(key) { (k) throws(DBError) in
+                    try withBuffer(data) { (d) throws(DBError) in try tree.upsert(key: k, data: d, capturing: true) }
+                }
+            } catch {
+                throw failure(error)
+            }
+            encode(.put, ws.opened.logFileID, key, data, before)
+            return
+        }
         entryOps.removeAll(keepingCapacity: true)
         entryCapture.removeAll(keepingCapacity: true)
         do throws(DBError) {
@@ -77,29 +111,33 @@ struct CommitWriter {
             throw failure(error)
         }
         if entryOps.isEmpty { return }
-        // A captured before-image is not known yet: count it as big as the
-        // new value (the chunk limit leaves lg_max room for the error).
+        // (operations() asks for a capture only in the case handled above.)
         var size = 0
-        for (op, c) in zip(entryOps, entryCapture) {
-            size += 24 + op.key.count + op.data.count + (op.before?.count ?? (c ? op.data.count : 0))
+        for op in entryOps { size += 24 + op.key.count + op.data.count + (op.before?.count ?? 0) }
+        try makeRoom(size)
+        touched = true
+        for op in entryOps {
+            do throws(DBError) { try Database.apply(op, to: tree) } catch { throw failure(error) }
+            encode(op.kind, op.fileID, op.key, op.data, op.before)
         }
-        if !ops.isEmpty && bytes + size > chunkLimit { try flushChunk() }
-        ops += entryOps
-        capture += entryCapture
-        let tree = ws.tree
-        for _ in entryOps.indices { trees.append(tree) }
-        bytes += size
     }
 
     /// Logs the commit: the single record, or the last chunk and the
     /// marker. Returns the commit's LSN (nil: nothing to log).
     mutating func finish() throws(DBError) -> LSN? {
         if count == 0 {
-            if ops.isEmpty { return nil }
-            do throws(DBError) { try applyPending() } catch { throw failure(error) }
-            return try environment.appendApplied(CommitRecord(transactionID: transactionID, operations: ops), to: log)
+            if recordOps == 0 { return nil }
+            // u8 version, u32 transaction id, u32 count: CommitRecord.
+            let at = Self.headerRoom - 9
+            record.set(u8: CommitRecord.version, at: at)
+            record.set(u32: transactionID, at: at + 1)
+            record.set(u32: recordOps, at: at + 5)
+            let env = environment, log = log
+            return try withBuffer(record.bytes) { (raw) throws(DBError) -> LSN in
+                try env.appendApplied(UnsafeRawBufferPointer(rebasing: raw[at...]), to: log)
+            }
         }
-        if !ops.isEmpty { try flushChunk() }
+        if recordOps > 0 { try flushChunk() }
         guard let first else { return nil }
         let marker = CommitMarker(transactionID: transactionID, first: first, last: last, count: count)
         do throws(DBError) {
@@ -109,38 +147,43 @@ struct CommitWriter {
         }
     }
 
+    private mutating func makeRoom(_ size: Int) throws(DBError) {
+        if recordOps > 0 && bytes + size > chunkLimit { try flushChunk() }
+        bytes += size
+    }
+
+    private mutating func encode(_ kind: CommitRecord.Kind, _ fileID: UInt32, _ key: [UInt8],
+                                 _ data: [UInt8], _ before: [UInt8]?) {
+        record.u8(kind.rawValue)
+        record.u32(fileID)
+        record.blob(key)
+        record.blob(data)
+        if let before {
+            record.u8(1)
+            record.blob(before)
+        } else {
+            record.u8(0)
+        }
+        recordOps += 1
+    }
+
+    /// Appends the operations so far (all applied) as a CommitChunk.
     private mutating func flushChunk() throws(DBError) {
+        record.set(u8: CommitChunk.version, at: 0)
+        record.set(u32: transactionID, at: 1)
+        record.set(u32: count, at: 5)
+        record.set(u32: recordOps, at: 9)
         do throws(DBError) {
-            try applyPending()
-            let chunk = CommitChunk(transactionID: transactionID, sequence: count, operations: ops)
-            let lsn = try log.append(type: TernLogRecord.commitChunk, payload: chunk.encoded())
+            let lsn = try log.append(type: TernLogRecord.commitChunk, payload: record.bytes)
             if first == nil { first = lsn }
             last = lsn
             count += 1
         } catch {
             throw failure(error)
         }
-        ops.removeAll(keepingCapacity: true)
-        trees.removeAll(keepingCapacity: true)
-        capture.removeAll(keepingCapacity: true)
+        record.truncate(to: Self.headerRoom)
+        recordOps = 0
         bytes = 0
-    }
-
-    /// Applies the pending operations, filling in captured before-images.
-    private mutating func applyPending() throws(DBError) {
-        touched = true
-        for i in ops.indices {
-            if capture[i] {
-                let tree = trees[i]
-                ops[i].before = try withBuffer(ops[i].key) { (k) throws(DBError) in
-                    try withBuffer(ops[i].data) { (d) throws(DBError) in
-                        try tree.upsert(key: k, data: d, capturing: true)
-                    }
-                }
-            } else {
-                try Database.apply(ops[i], to: trees[i])
-            }
-        }
     }
 
     private func failure(_ error: DBError) -> DBError {

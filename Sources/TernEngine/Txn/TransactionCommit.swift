@@ -188,17 +188,34 @@ extension Transaction {
     }
 
     private func commitTopLevel(flags: UInt32) throws(DBError) {
-        let sets = writeSets.values.filter { !$0.isEmpty }
-        if sets.isEmpty { return }
-        // One exclusive latch per file (databases in one file share it), in
-        // a fixed order: by the latch's place in the region.
-        var latches: [(UInt, SharedLatch)] = []
-        for ws in sets {
-            let at = UInt(bitPattern: ws.opened.latch.raw)
-            if !latches.contains(where: { $0.0 == at }) { latches.append((at, ws.opened.latch)) }
+        let lsn: LSN?
+        if let only = writeSets.single {
+            // One database (nearly every transaction): no lists built.
+            if only.isEmpty { return }
+            let latch = only.opened.latch
+            latch.lockExclusive()
+            do {
+                defer { latch.unlock() }
+                lsn = try appliedAndLogged(CollectionOfOne(only))
+            }
+        } else {
+            let sets = writeSets.values.filter { !$0.isEmpty }
+            if sets.isEmpty { return }
+            // One exclusive latch per file (databases in one file share it),
+            // in a fixed order: by the latch's place in the region.
+            var latches: [(UInt, SharedLatch)] = []
+            for ws in sets {
+                let at = UInt(bitPattern: ws.opened.latch.raw)
+                if !latches.contains(where: { $0.0 == at }) { latches.append((at, ws.opened.latch)) }
+            }
+            latches.sort { $0.0 < $1.0 }
+            for (_, l) in latches { l.lockExclusive() }
+            do {
+                defer { for (_, l) in latches.reversed() { l.unlock() } }
+                lsn = try appliedAndLogged(sets)
+            }
         }
-        latches.sort { $0.0 < $1.0 }
-        guard let lsn = try appliedAndLogged(sets, latches) else { return }
+        guard let lsn else { return }
         // The latches are released before the commit waits for the disk:
         // the writes stay invisible to other transactions until the key
         // locks go (after this returns), and committers whose records
@@ -208,11 +225,9 @@ extension Transaction {
         try environment.log?.commit(lsn, mode: commitMode(flags))
     }
 
-    /// Applies and logs the write sets under their files' exclusive
-    /// latches; the commit's LSN (nil: nothing logged).
-    private func appliedAndLogged(_ sets: [WriteSet], _ latches: [(UInt, SharedLatch)]) throws(DBError) -> LSN? {
-        for (_, l) in latches { l.lockExclusive() }
-        defer { for (_, l) in latches.reversed() { l.unlock() } }
+    /// Applies and logs the write sets; the caller holds their files'
+    /// exclusive latches. The commit's LSN (nil: nothing logged).
+    private func appliedAndLogged<Sets: Swift.Sequence<WriteSet>>(_ sets: Sets) throws(DBError) -> LSN? {
         let env = environment
         guard let log = env.log else {
             // No log, no record: each entry's operations applied as made
@@ -229,13 +244,15 @@ extension Transaction {
             }
             return nil
         }
-        // Applied, then logged, in one commit section under the exclusive
-        // latches (CommitWriter: one CommitRecord, or a chunk chain for a
-        // write set bigger than a chunk).
+        // Applied and logged in one commit section (CommitWriter: one
+        // CommitRecord, or a chunk chain for a write set bigger than a
+        // chunk).
         let chunk = env.commitChunkLimit(log)
         let id = self.id
+        let expected = writeSpillStorage.map { $0.memoryBytes + $0.memoryBytes / 2 } ?? 0
         return try env.commitSection { () throws(DBError) -> LSN? in
-            var writer = CommitWriter(environment: env, log: log, transactionID: id, chunkLimit: chunk)
+            var writer = CommitWriter(environment: env, log: log, transactionID: id, chunkLimit: chunk,
+                                      expectedBytes: expected)
             for ws in sets {
                 try ws.forEach { (key, entry) throws(DBError) in try writer.add(key, entry, of: ws) }
             }

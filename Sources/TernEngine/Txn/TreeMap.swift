@@ -61,4 +61,7 @@ struct TreeMap<Value> {
     }
 
     var values: [Value] { entries.map(\.value) }
+
+    /// The value when there is exactly one entry (no array built).
+    var single: Value? { rest.isEmpty ? firstValue : nil }
 }

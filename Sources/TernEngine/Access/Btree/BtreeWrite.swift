@@ -176,9 +176,43 @@ extension Btree {
         try insertIntoNode(depth: d, index: i, item: item, pinned: page)
     }
 
-    func fill(_ page: BtreePage, _ items: ArraySlice<[UInt8]>) {
-        for it in items {
-            it.withUnsafeBytes { page.insertItem($0, at: page.count) }
+    /// A full node's items and the one being inserted, in order, as spans
+    /// of one copy (the node's page, then the new item): a split reads them
+    /// from here while it rewrites the node, without an array per item.
+    struct SplitItems {
+        private(set) var storage: [UInt8]
+        /// (offset, length) of each item in `storage`.
+        private(set) var spans: [(Int, Int)]
+
+        init(_ page: BtreePage, inserting item: UnsafeRawBufferPointer, at index: Int) throws(DBError) {
+            let n = page.count
+            storage = [UInt8](unsafeUninitializedCapacity: page.size + item.count) { buf, count in
+                let raw = UnsafeMutableRawBufferPointer(buf)
+                raw.baseAddress!.copyMemory(from: page.raw, byteCount: page.size)
+                if item.count > 0 {
+                    (raw.baseAddress! + page.size).copyMemory(from: item.baseAddress!, byteCount: item.count)
+                }
+                count = page.size + item.count
+            }
+            spans = []
+            spans.reserveCapacity(n + 1)
+            for k in 0..<n {
+                if k == index { spans.append((page.size, item.count)) }
+                let b = try page.itemBytes(k)
+                spans.append((b.baseAddress! - UnsafeRawPointer(page.raw), b.count))
+            }
+            if index >= n { spans.append((page.size, item.count)) }
+        }
+
+        var count: Int { spans.count }
+    }
+
+    /// Appends `items[range]` to `page` (which has room for them).
+    func fill(_ page: BtreePage, _ items: SplitItems, _ range: Range<Int>) {
+        items.storage.withUnsafeBytes { raw in
+            for (o, l) in items.spans[range] {
+                page.insertItem(UnsafeRawBufferPointer(rebasing: raw[o..<(o + l)]), at: page.count)
+            }
         }
     }
 
@@ -186,25 +220,26 @@ extension Btree {
     /// gets items[..<p]. Both halves must fit; among those, an append at the
     /// right edge (or prepend at the left edge) of the leaf level leaves the
     /// old page full, as libdb does for sorted loads; otherwise the most even split.
-    func splitPoint(_ items: [[UInt8]], inserted: Int, append: Bool, prepend: Bool) throws(DBError) -> Int {
-        let sizes = items.map { $0.count + 2 }
-        let total = sizes.reduce(0, +)
+    func splitPoint(_ items: SplitItems, inserted: Int, append: Bool, prepend: Bool) throws(DBError) -> Int {
         let m = items.count
+        var total = 0
+        for (_, l) in items.spans { total += l + 2 }
         var left = 0
         var best = -1
         var bestDiff = Int.max
-        var valid = [Bool](repeating: false, count: m + 1)
+        var validAfterFirst = false, validBeforeLast = false
         for p in 1..<m {
-            left += sizes[p - 1]
+            left += items.spans[p - 1].1 + 2
             let right = total - left
             if left <= usable && right <= usable {
-                valid[p] = true
+                if p == 1 { validAfterFirst = true }
+                if p == m - 1 { validBeforeLast = true }
                 let diff = abs(left - right)
                 if diff < bestDiff { bestDiff = diff; best = p }
             }
         }
-        if append && inserted == m - 1 && valid[m - 1] { return m - 1 }
-        if prepend && inserted == 0 && valid[1] { return 1 }
+        if append && inserted == m - 1 && validBeforeLast { return m - 1 }
+        if prepend && inserted == 0 && validAfterFirst { return 1 }
         guard best > 0 else { throw .badPage(0) }
         return best
     }
@@ -227,11 +262,10 @@ extension Btree {
             release(page, dirty: true)
             return
         }
-        var items: [[UInt8]] = []
+        let items: SplitItems
         do throws(DBError) {
-            for k in 0..<page.count { items.append(Array(try page.itemBytes(k))) }
+            items = try SplitItems(page, inserting: item, at: i)
         } catch { release(page, dirty: callerChanged); throw error }
-        items.insert(Array(item), at: i)
         let leaf = page.isLeaf
         let level = page.level
         let kind: PageKind = leaf ? .leaf : .internal
@@ -249,8 +283,8 @@ extension Btree {
                 a = try allocate(kind, level: level)
                 b = try allocate(kind, level: level)
             } catch { release(page, dirty: callerChanged); throw error }
-            fill(a, items[..<p])
-            fill(b, items[p...])
+            fill(a, items, 0..<p)
+            fill(b, items, p..<items.count)
             if leaf { a.next = b.pgno; b.prev = a.pgno }
             let sepItem: [UInt8]
             let countA: UInt32
@@ -272,9 +306,9 @@ extension Btree {
         let b: BtreePage
         do throws(DBError) { b = try allocate(kind, level: level) } catch { release(page, dirty: callerChanged); throw error }
         page.clearItems()
-        fill(page, items[..<p])
+        fill(page, items, 0..<p)
         page.bump()
-        fill(b, items[p...])
+        fill(b, items, p..<items.count)
         if leaf {
             b.next = page.next
             b.prev = page.pgno

@@ -71,7 +71,12 @@ struct CommitWriter {
     /// u32 operation count. A single record's is the last 9 of these bytes.
     private static let headerRoom = 13
 
-    init(environment: Environment, log: Log, transactionID: UInt32, chunkLimit: Int, expectedBytes: Int = 0) {
+    /// Where the transaction's last probe found its key's leaf.
+    let leafHint: (key: [UInt8], tree: ObjectIdentifier, leaf: LeafHint)?
+
+    init(environment: Environment, log: Log, transactionID: UInt32, chunkLimit: Int, expectedBytes: Int = 0,
+         leafHint: (key: [UInt8], tree: ObjectIdentifier, leaf: LeafHint)? = nil) {
+        self.leafHint = leafHint
         self.environment = environment
         self.log = log
         self.transactionID = transactionID
@@ -93,9 +98,13 @@ struct CommitWriter {
             try makeRoom(24 + key.count + 2 * data.count)
             touched = true
             let before: [UInt8]?
+            var hint: LeafHint? = nil
+            if let h = leafHint, h.tree == ObjectIdentifier(tree), h.key == key { hint = h.leaf }
             do throws(DBError) {
                 before = try withBuffer(key) { (k) throws(DBError) in
-                    try withBuffer(data) { (d) throws(DBError) in try tree.upsert(key: k, data: d, capturing: true) }
+                    try withBuffer(data) { (d) throws(DBError) in
+                        try tree.upsert(key: k, data: d, capturing: true, hint: hint)
+                    }
                 }
             } catch {
                 throw failure(error)

@@ -198,11 +198,16 @@ extension Transaction {
         try lockKey(table, opened, key, .write)
         // The key after a new one, unless this family wrote the key before
         // (it locked that gap then).
-        if !hasEntry(opened, key), let next = try Self.treeNeighbour(opened, after: key), !next.present {
-            if let nextKey = next.key {
-                try lockKey(table, opened, nextKey, .write)
-            } else {
-                try acquireKey(table, opened, nil, .write)
+        if !hasEntry(opened, key), let next = try Self.treeNeighbour(opened, after: key) {
+            // The commit applies at the leaf the probe found if it is
+            // unchanged by then (LeafHint).
+            leafHint = (key, ObjectIdentifier(opened.tree), next.leaf)
+            if !next.present {
+                if let nextKey = next.key {
+                    try lockKey(table, opened, nextKey, .write)
+                } else {
+                    try acquireKey(table, opened, nil, .write)
+                }
             }
         }
         try counted(opened)
@@ -223,11 +228,11 @@ extension Transaction {
 
     /// Whether `key` is in the tree, and if not the key after it (nil key:
     /// the end of the tree). Read under the shared latch.
-    static func treeNeighbour(_ opened: OpenedDatabase, after key: [UInt8]) throws(DBError) -> (present: Bool, key: [UInt8]?)? {
+    static func treeNeighbour(_ opened: OpenedDatabase, after key: [UInt8]) throws(DBError) -> (present: Bool, key: [UInt8]?, leaf: LeafHint)? {
         opened.latch.lockShared()
         defer { opened.latch.unlock() }
         let r = try withBuffer(key) { (kb) throws(DBError) in try opened.tree.keyOrNext(kb) }
-        return r.present ? (true, key) : (false, r.next)
+        return r.present ? (true, key, r.leaf) : (false, r.next, r.leaf)
     }
 
     /// Counts a key lock and escalates past the threshold.

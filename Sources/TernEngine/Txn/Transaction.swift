@@ -75,6 +75,9 @@ public final class Transaction {
     @exclusivity(unchecked) var onAbort: [() -> Void] = []
     /// Key locks held, by database (escalation counts these).
     @exclusivity(unchecked) var locking = TransactionLocks()
+    /// The leaf the last write's next-key probe found for its key, in its
+    /// tree (a commit that still finds it unchanged applies there: LeafHint).
+    @exclusivity(unchecked) var leafHint: (key: [UInt8], tree: ObjectIdentifier, leaf: LeafHint)?
     /// The last application record (log_printf, log_put_record) this
     /// transaction wrote: the next one's prev_lsn, as libdb chains them.
     @exclusivity(unchecked) var lastApplicationLSN: LSN?

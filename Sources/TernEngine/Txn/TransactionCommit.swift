@@ -252,7 +252,7 @@ extension Transaction {
         let expected = writeSpillStorage.map { $0.memoryBytes + $0.memoryBytes / 2 } ?? 0
         return try env.commitSection { () throws(DBError) -> LSN? in
             var writer = CommitWriter(environment: env, log: log, transactionID: id, chunkLimit: chunk,
-                                      expectedBytes: expected)
+                                      expectedBytes: expected, leafHint: leafHint)
             for ws in sets {
                 try ws.forEach { (key, entry) throws(DBError) in try writer.add(key, entry, of: ws) }
             }

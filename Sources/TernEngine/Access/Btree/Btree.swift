@@ -220,6 +220,9 @@ public final class Btree {
     let openCursors = CursorRegistry()
     /// Cursors that have held a page (see "Held page" in BtreeCursor.swift).
     let pageHolders = PageHolderRegistry()
+    /// Writes applied at a probe's leaf without a descent (LeafHint), for
+    /// tests; written by writers holding the latch exclusively.
+    private(set) var hintedWrites = 0
 
     init(store: any PageStore, meta: BtreeMeta, metaPage: PageNumber = 0, options: BtreeOptions) {
         self.store = store
@@ -501,9 +504,14 @@ public final class Btree {
     /// `upsert` that returns the data it replaced (nil: the key was new),
     /// read in the same descent: the before-image of a logged put.
     func upsert(key: UnsafeRawBufferPointer, data: UnsafeRawBufferPointer,
-                capturing: Bool) throws(DBError) -> [UInt8]? {
+                capturing: Bool, hint: LeafHint? = nil) throws(DBError) -> [UInt8]? {
         let probe = Probe(key: key)
-        let page = try findLeaf(probe, record: true, writeLeaf: true)
+        let page: BtreePage
+        if let hint, let leaf = try hintedLeaf(hint, key: key, data: data) {
+            page = leaf
+        } else {
+            page = try findLeaf(probe, record: true, writeLeaf: true)
+        }
         let i: Int
         let exact: Bool
         var stored: [UInt8]? = nil
@@ -526,6 +534,22 @@ public final class Btree {
             try writeEntry(key: key, data: data, token: nil, replace: exact, pinned: page)
         }
         return old
+    }
+
+    /// The hinted leaf, pinned for write with the path set to it alone, when
+    /// it is unchanged since the probe (so `key` belongs there: LeafHint)
+    /// and the entry fits in it without overflow pages, counts to update or
+    /// a split (which would need the ancestors); else nil (descend).
+    private func hintedLeaf(_ hint: LeafHint, key: UnsafeRawBufferPointer,
+                            data: UnsafeRawBufferPointer) throws(DBError) -> BtreePage? {
+        if recnum || hasDups { return nil }
+        let size = ItemLayout.leafHeader + 2 * ItemLayout.inlineFieldHeader + key.count + data.count
+        guard size <= maxEntry, let page = try pinIfUnchanged(hint.pgno, gen: hint.gen, forWrite: true) else { return nil }
+        guard page.fits(size) else { release(page); return nil }
+        hintedWrites += 1
+        path.removeAll()
+        path.append(Step(pgno: page.pgno, index: 0))
+        return page
     }
 
     /// Inserts a new entry, which `probe` names exactly (it must be absent).

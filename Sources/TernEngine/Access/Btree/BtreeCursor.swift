@@ -667,9 +667,9 @@ extension Btree {
     }
 
     /// Pins `pgno` if it is still the leaf a cursor saw at generation `gen`.
-    func pinIfUnchanged(_ pgno: PageNumber, gen: UInt64) throws(DBError) -> BtreePage? {
+    func pinIfUnchanged(_ pgno: PageNumber, gen: UInt64, forWrite: Bool = false) throws(DBError) -> BtreePage? {
         guard pgno != 0, pgno <= store.lastPage else { return nil }
-        let p = try store.pin(pgno, forWrite: false)
+        let p = try store.pin(pgno, forWrite: forWrite)
         let page = BtreePage(raw: p, size: pageSize, pgno: pgno)
         guard page.isLeaf, page.storedPgno == pgno, page.gen == gen else {
             store.unpin(pgno, dirty: false)

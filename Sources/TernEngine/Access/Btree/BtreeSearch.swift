@@ -180,15 +180,33 @@ extension Btree {
     }
 }
 
+/// Where a probe found a key's leaf: its page and generation then. While
+/// the generation is unchanged the key still belongs on that leaf: a leaf's
+/// key range shrinks only when the leaf itself changes (a split rewrites
+/// it; it is freed only once emptied), and the generation moves on every
+/// change, survives free and reuse, and belongs to one page of one file.
+/// (A neighbour's removal can widen the range without touching the leaf;
+/// that keeps the key there too.) So a commit that kept the probe's hint
+/// applies there without a second descent (Btree.upsert).
+struct LeafHint {
+    let pgno: PageNumber
+    let gen: UInt64
+}
+
 extension Btree {
     /// Whether `key` is in the tree and, if not, the first key after it (nil:
-    /// none): one descent, no cursor (next-key locking's probe). The caller
-    /// holds the latch.
-    func keyOrNext(_ key: UnsafeRawBufferPointer) throws(DBError) -> (present: Bool, next: [UInt8]?) {
-        guard let (page, i) = try seek(Probe(key: key)) else { return (false, nil) }
+    /// none): one descent, no cursor (next-key locking's probe); and the
+    /// leaf the key belongs on. The caller holds the latch.
+    func keyOrNext(_ key: UnsafeRawBufferPointer) throws(DBError) -> (present: Bool, next: [UInt8]?, leaf: LeafHint) {
+        let probe = Probe(key: key)
+        let leaf = try findLeaf(probe)
+        let hint = LeafHint(pgno: leaf.pgno, gen: leaf.gen)
+        let i: Int
+        do throws(DBError) { i = try lowerBound(leaf, probe) } catch { release(leaf); throw error }
+        guard let (page, j) = try settle(leaf, i, forward: true) else { return (false, nil, hint) }
         defer { release(page) }
-        let p = try page.parse(i)
-        if try keyEquals(page, p, key) { return (true, nil) }
-        return (false, try fieldArray(page, p.f0))
+        let p = try page.parse(j)
+        if try keyEquals(page, p, key) { return (true, nil, hint) }
+        return (false, try fieldArray(page, p.f0), hint)
     }
 }

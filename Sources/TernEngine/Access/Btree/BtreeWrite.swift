@@ -277,7 +277,9 @@ extension Btree {
 
         if d == 0 {
             // Root split in place: both halves move to new pages and the root
-            // becomes an internal node over them.
+            // becomes an internal node over them. (A path of one step names
+            // the root, unless a hinted leaf took a split it must not.)
+            guard page.pgno == root else { release(page, dirty: callerChanged); throw .badPage(page.pgno) }
             let a: BtreePage, b: BtreePage
             do throws(DBError) {
                 a = try allocate(kind, level: level)

@@ -66,8 +66,24 @@ import Testing
                 try t.commit(flags: 0)
                 puts += 1
             }
-            let hinted = tree.hintedWrites - before
+            var hinted = tree.hintedWrites - before
             #expect(hinted > 0 && hinted < puts, "\(hinted) of \(puts) applied at the probed leaf")
+
+            // Auto-commit puts (no transaction) lock the same way and use
+            // their probe's leaf too.
+            before = tree.hintedWrites
+            for _ in 0..<200 {
+                x = x &* 6364136223846793005 &+ 1442695040888963407
+                let i = 6000 + Int(x >> 33) % 4000
+                try withBuffer(B.key(i)) { (k) throws(DBError) in
+                    try withBuffer(Self.value(i)) { (d) throws(DBError) in
+                        try db.put(key: k, data: d, .keyLast, partial: nil, autoCommit: true)
+                    }
+                }
+                model[B.key(i)] = Self.value(i)
+            }
+            hinted = tree.hintedWrites - before
+            #expect(hinted > 0 && hinted < 200, "\(hinted) of 200 auto-commit puts applied at the probed leaf")
             #expect(try B.dump(db, nil) == model)
             _ = try tree.verify()
             try db.close(noSync: false)

@@ -97,14 +97,14 @@ extension Database {
                      partial: (offset: Int, length: Int)?, autoCommit: Bool) throws(DBError) {
         let o = try openTree("DB->put")
         try requireWritable("DB->put")
-        try withWriteLocks(o, key: key, insert: true) { () throws(DBError) in
-            try putLocked(o, key: key, data: data, request, partial: partial, autoCommit: autoCommit)
+        try withWriteLocks(o, key: key, insert: true) { (hint) throws(DBError) in
+            try putLocked(o, key: key, data: data, request, partial: partial, autoCommit: autoCommit, hint: hint)
         }
     }
 
     private func putLocked(_ o: OpenedDatabase, key: UnsafeRawBufferPointer, data: UnsafeRawBufferPointer,
                            _ request: PutRequest, partial: (offset: Int, length: Int)?,
-                           autoCommit: Bool) throws(DBError) {
+                           autoCommit: Bool, hint: LeafHint?) throws(DBError) {
         o.latch.lockExclusive()
         defer { o.latch.unlock() }
         if let partial {
@@ -114,13 +114,13 @@ extension Database {
             let spliced = Self.partialPut(old: old, offset: partial.offset, length: partial.length, data: Array(data))
             try withBuffer(spliced) { (d) throws(DBError) in try put(o, key: key, data: d, request, autoCommit: autoCommit) }
         } else {
-            try put(o, key: key, data: data, request, autoCommit: autoCommit)
+            try put(o, key: key, data: data, request, autoCommit: autoCommit, hint: hint)
         }
     }
 
     /// The write itself, the latch held exclusively.
     private func put(_ o: OpenedDatabase, key: UnsafeRawBufferPointer, data: UnsafeRawBufferPointer,
-                     _ request: PutRequest, autoCommit: Bool) throws(DBError) {
+                     _ request: PutRequest, autoCommit: Bool, hint: LeafHint? = nil) throws(DBError) {
         // DB_OVERWRITE_DUP in a sorted set: the stored item equal to `data`
         // under the duplicate comparison, replaced rather than refused.
         var replaced: [UInt8]?
@@ -141,6 +141,20 @@ extension Database {
             try o.tree.put(key: key, data: data, flags: flags)
             return
         }
+        if !o.tree.hasDups && request != .noOverwrite {
+            // One descent (at the leaf the lock probe found, if it is
+            // unchanged): the put reads the value it replaces, the record
+            // is logged right after it in the same commit section, under
+            // the exclusive latch.
+            let env = environment
+            let lsn = try env.commitSection { () throws(DBError) -> LSN in
+                let before = try o.tree.upsert(key: key, data: data, capturing: true, hint: hint)
+                let record = CommitRecord.encodedSingle(.put, o.logFileID, key: key, data: data, before: before)
+                return try withBuffer(record) { (r) throws(DBError) -> LSN in try env.appendApplied(r, to: log) }
+            }
+            if autoCommit { try log.commit(lsn, mode: env.defaultCommitMode) }
+            return
+        }
         let keyBytes = Array(key)
         var ops: [CommitRecord.Operation] = []
         if o.tree.hasDups {
@@ -158,19 +172,6 @@ extension Database {
             let before = try? o.tree.get(keyBytes)
             if before != nil { throw DBError(DB_KEYEXIST) }
             ops.append(.init(kind: .put, fileID: o.logFileID, key: keyBytes, data: Array(data), before: nil))
-        } else {
-            // One descent: the put reads the value it replaces, the record
-            // is logged right after it in the same commit section, under
-            // the exclusive latch.
-            let env = environment
-            let lsn = try env.commitSection { () throws(DBError) -> LSN in
-                let before = try o.tree.upsert(key: key, data: data, capturing: true)
-                let op = CommitRecord.Operation(kind: .put, fileID: o.logFileID, key: keyBytes, data: Array(data),
-                                                before: before)
-                return try env.appendApplied(CommitRecord(transactionID: 0, operations: [op]), to: log)
-            }
-            if autoCommit { try log.commit(lsn, mode: env.defaultCommitMode) }
-            return
         }
         try commitAndApply(ops, o, to: log, autoCommit: autoCommit)
     }
@@ -193,7 +194,7 @@ extension Database {
     func deleteUnlocked(key: UnsafeRawBufferPointer, autoCommit: Bool) throws(DBError) {
         let o = try openTree("DB->del")
         try requireWritable("DB->del")
-        try withWriteLocks(o, key: key, insert: false) { () throws(DBError) in
+        try withWriteLocks(o, key: key, insert: false) { (_) throws(DBError) in
             try deleteLocked(o, key: key, autoCommit: autoCommit)
         }
     }

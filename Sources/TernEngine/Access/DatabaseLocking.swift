@@ -26,35 +26,48 @@ extension Database {
     }
 
     /// Takes the locks of a non-transactional write of `key` (`insert`: the
-    /// key may be new, so the next key is locked too) and runs `body`; the
-    /// locks are released when it returns.
+    /// key may be new, so the next key is locked too) and runs `body` with
+    /// the leaf the last probe found for the key (LeafHint); the locks are
+    /// released when it returns.
     func withWriteLocks<R>(_ o: OpenedDatabase, key: UnsafeRawBufferPointer, insert: Bool,
-                           _ body: () throws(DBError) -> R) throws(DBError) -> R {
-        guard let table = environment.lockTable else { return try body() }
+                           _ body: (LeafHint?) throws(DBError) -> R) throws(DBError) -> R {
+        guard let table = environment.lockTable else { return try body(nil) }
         let locker = try nonTransactionalLocker(table)
-        var held: [LockHandle] = []
-        defer { for h in held.reversed() { try? table.unlock(h) } }
-        func take(_ object: [UInt8]) throws(DBError) {
-            let h = try object.withUnsafeBytes { raw in
-                Result { () throws(DBError) -> LockHandle in try table.lock(locker, object: raw, mode: .write, noWait: false) }
-            }.get()
-            held.append(h)
+        // Nearly always two locks (the key, the next key): those inline.
+        var first: LockHandle?, second: LockHandle?
+        var more: [LockHandle] = []
+        defer {
+            for h in more.reversed() { try? table.unlock(h) }
+            if let second { try? table.unlock(second) }
+            if let first { try? table.unlock(first) }
         }
-        let keyBytes = Array(key)
-        try take(Transaction.lockObject(o, .key(keyBytes)))
+        func take(_ tag: UInt8, _ k: UnsafeRawBufferPointer) throws(DBError) {
+            let h = try Transaction.withLockObject(o, tag: tag, key: k) { (raw) throws(DBError) -> LockHandle in
+                try table.lock(locker, object: raw, mode: .write, noWait: false)
+            }
+            if first == nil { first = h } else if second == nil { second = h } else { more.append(h) }
+        }
+        try take(1, key)
+        var hint: LeafHint? = nil
         if insert {
+            let keyBytes = Array(key)
             let log = environment.log
             var locked: [UInt8]?? = .none
             while true {
                 let before = log?.nextLSN
                 guard let probe = try Transaction.treeNeighbour(o, after: keyBytes) else { break }
+                hint = probe.leaf
                 if probe.present { break }
                 if case .some(let k) = locked, k == probe.key { break }
-                try take(Transaction.lockObject(o, probe.key.map { .key($0) } ?? .endOfTree))
+                if let next = probe.key {
+                    try withBuffer(next) { (n) throws(DBError) in try take(1, n) }
+                } else {
+                    try take(2, UnsafeRawBufferPointer(start: nil, count: 0))
+                }
                 locked = .some(probe.key)
                 if let before, log?.nextLSN == before { break }
             }
         }
-        return try body()
+        return try body(hint)
     }
 }

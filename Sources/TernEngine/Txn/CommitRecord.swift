@@ -114,18 +114,42 @@ public struct CommitRecord: Equatable, Sendable {
     /// CommitChunk share).
     static func encode(_ operations: [Operation], into w: inout ByteWriter) {
         w.u32(UInt32(operations.count))
-        for op in operations {
-            w.u8(op.kind.rawValue)
-            w.u32(op.fileID)
-            w.blob(op.key)
-            w.blob(op.data)
-            if let before = op.before {
-                w.u8(1)
-                w.blob(before)
-            } else {
-                w.u8(0)
-            }
+        for op in operations { encodeOperation(op.kind, op.fileID, key: op.key, data: op.data, before: op.before, into: &w) }
+    }
+
+    /// One operation: u8 kind, u32 fileID, blob key, blob data, u8
+    /// hasBefore, [blob before].
+    static func encodeOperation(_ kind: Kind, _ fileID: UInt32, key: UnsafeRawBufferPointer,
+                                data: UnsafeRawBufferPointer, before: [UInt8]?, into w: inout ByteWriter) {
+        w.u8(kind.rawValue)
+        w.u32(fileID)
+        w.blob(key)
+        w.blob(data)
+        if let before {
+            w.u8(1)
+            w.blob(before)
+        } else {
+            w.u8(0)
         }
+    }
+
+    static func encodeOperation(_ kind: Kind, _ fileID: UInt32, key: [UInt8], data: [UInt8], before: [UInt8]?,
+                                into w: inout ByteWriter) {
+        key.withUnsafeBytes { k in
+            data.withUnsafeBytes { d in encodeOperation(kind, fileID, key: k, data: d, before: before, into: &w) }
+        }
+    }
+
+    /// A whole record of one operation outside a transaction (id 0),
+    /// encoded from the caller's bytes.
+    static func encodedSingle(_ kind: Kind, _ fileID: UInt32, key: UnsafeRawBufferPointer,
+                              data: UnsafeRawBufferPointer, before: [UInt8]?) -> [UInt8] {
+        var w = ByteWriter(capacity: 24 + key.count + data.count + (before?.count ?? 0))
+        w.u8(version)
+        w.u32(0)
+        w.u32(1)
+        encodeOperation(kind, fileID, key: key, data: data, before: before, into: &w)
+        return w.bytes
     }
 
     static func decodeOperations(_ r: inout ByteReader) throws(DBError) -> [Operation] {

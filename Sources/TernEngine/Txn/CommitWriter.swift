@@ -163,16 +163,7 @@ struct CommitWriter {
 
     private mutating func encode(_ kind: CommitRecord.Kind, _ fileID: UInt32, _ key: [UInt8],
                                  _ data: [UInt8], _ before: [UInt8]?) {
-        record.u8(kind.rawValue)
-        record.u32(fileID)
-        record.blob(key)
-        record.blob(data)
-        if let before {
-            record.u8(1)
-            record.blob(before)
-        } else {
-            record.u8(0)
-        }
+        CommitRecord.encodeOperation(kind, fileID, key: key, data: data, before: before, into: &record)
         recordOps += 1
     }
 

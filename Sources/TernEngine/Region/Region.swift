@@ -42,7 +42,9 @@ import Glibc
 
 public final class Region: @unchecked Sendable {
     public static let magic: UInt64 = 0x3147_4552_4E52_4554 // "TERNREG1"
-    public static let formatVersion: UInt32 = 1
+    /// 2: the log area's sync epoch (group commit) and the lock table's
+    /// word-at-a-time object hash.
+    public static let formatVersion: UInt32 = 2
     public static let headerSize = 4096
     public static let fileName = "__tern.region"
     public static let maxAreas = 16

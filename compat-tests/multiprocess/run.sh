@@ -86,6 +86,16 @@ for config in "${configs[@]}"; do
   expected "$config" > "$out/$config.expected"
   start=$(date +%s.%N)
   run_one "$out/mp_env.libdb" "" "$config" > "$out/$config.libdb.out"
+  # libdb itself, in the "lock" configuration (concurrent writers without
+  # transactions), now and then loses a write: a child's read-back of its
+  # own key fails and the scan finds a key out of order (seen once in
+  # about a hundred runs). That is not behaviour to match: the reference is
+  # taken again, at most twice more, and each loss is reported.
+  for retry in 1 2; do
+    cmp -s "$out/$config.expected" "$out/$config.libdb.out" && break
+    echo "note $config: libdb's own run lost writes (child exits: $(grep -c '^child .* exit [^0]' "$out/$config.libdb.out") failed); taking its reference again"
+    run_one "$out/mp_env.libdb" "" "$config" > "$out/$config.libdb.out"
+  done
   mid=$(date +%s.%N)
   run_one "$out/mp_env.tern" "$build/lib" "$config" > "$out/$config.tern.out"
   end=$(date +%s.%N)
